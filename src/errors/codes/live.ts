@@ -43,6 +43,11 @@ export const liveCodes: Record<string, CatalogEntry> = {
     title: 'SSH connection lost during an operation',
     hint: 'The operation may or may not have taken effect on the host; gather again before acting.',
   },
+  HOST_OP_FAILED: {
+    severity: 'error',
+    title: 'A file operation or command on the host failed',
+    hint: 'See the message for the path and the reason (permission, missing file, full disk).',
+  },
   SSH_CONFIG: {
     severity: 'error',
     title: 'SSH settings cannot be used',
