@@ -53,4 +53,91 @@ export const liveCodes: Record<string, CatalogEntry> = {
     title: 'SSH settings cannot be used',
     hint: 'Fix the ssh settings of the host in the inventory (pinned key lines, identity, jump host).',
   },
+  // DNS queries (src/probe/dns/): TLSA, A/AAAA, SOA as the resolver and each authoritative server see them.
+  DNS_TIMEOUT: {
+    severity: 'error',
+    title: 'A DNS server did not answer',
+    hint: 'Check the server address and port, and that UDP and TCP 53 reach it.',
+  },
+  DNS_UNREACHABLE: {
+    severity: 'error',
+    title: 'A DNS server cannot be reached',
+    hint: 'The port was refused or the address does not route; check the address and that the server runs.',
+  },
+  DNS_SERVFAIL: {
+    severity: 'error',
+    title: 'A DNS server answered SERVFAIL',
+    hint: 'For a validating resolver this usually means DNSSEC validation failed (bogus signatures, broken chain of trust); check the zone signatures and DS records.',
+  },
+  DNS_REFUSED: {
+    severity: 'error',
+    title: 'A DNS server refused the query',
+    hint: 'The resolver does not allow recursion for this client, or the authoritative server does not serve this zone.',
+  },
+  DNS_NOT_AUTHORITATIVE: {
+    severity: 'error',
+    title: 'A server listed as authoritative answered without the AA flag',
+    hint: 'Check dns.zones[].authoritative: each entry must be a server that serves the zone itself (lame delegation otherwise).',
+  },
+  DNS_BAD_ANSWER: {
+    severity: 'error',
+    title: 'A DNS answer could not be used',
+    hint: 'The reply did not match the query or could not be decoded; see the message.',
+  },
+  DNS_NOT_VALIDATED: {
+    severity: 'warning',
+    title: 'The validating resolver did not set the AD bit',
+    hint: 'The zone is unsigned, the resolver does not validate, or it has no trust anchor for the zone: DANE senders ignore TLSA records that do not validate.',
+  },
+  DNS_AUTH_DISAGREE: {
+    severity: 'warning',
+    title: 'The authoritative servers do not agree',
+    hint: 'A secondary lags behind the primary (older SOA serial) or serves another RRset; check NOTIFY and zone transfers before relying on a new record.',
+  },
+  // DNS publishing (src/dns/): RFC 2136 dynamic updates and other providers.
+  DNS_PROVIDER_UNKNOWN: {
+    severity: 'error',
+    title: 'No DNS provider of that name',
+    hint: 'Use one of the providers mailtls knows (see dns.zones[].provider).',
+  },
+  DNS_CHANGE_INVALID: {
+    severity: 'error',
+    title: 'A DNS change cannot be sent',
+    hint: 'A record is outside the zone, malformed, of a type the provider does not support, or both added and removed; nothing was sent.',
+  },
+  DNS_TSIG_SECRET: {
+    severity: 'error',
+    title: 'The TSIG key of the zone cannot be used',
+    hint: 'Check dns.zones[].tsig: the secret reference must point at a readable base64 secret (bare, `alg:name:secret`, or a BIND key clause).',
+  },
+  DNS_UPDATE_TOOL_MISSING: {
+    severity: 'error',
+    title: 'Neither knsupdate nor nsupdate is installed',
+    hint: 'Install knot-dnsutils (knsupdate) or bind9-dnsutils (nsupdate) on the machine running mailtls.',
+  },
+  DNS_UPDATE_AUTH: {
+    severity: 'error',
+    title: 'The primary rejected the TSIG signature of the update',
+    hint: 'Check the key name, algorithm and secret against the primary\'s configuration, and that both clocks are right (BADTIME). Nothing was changed.',
+  },
+  DNS_UPDATE_REFUSED: {
+    severity: 'error',
+    title: 'The primary refused the update',
+    hint: 'Check that dns.zones[].primary is the zone\'s primary, the zone name is right and its update policy allows this key for these names and types. Nothing was changed.',
+  },
+  DNS_UPDATE_TIMEOUT: {
+    severity: 'error',
+    title: 'The primary did not answer the update',
+    hint: 'Check dns.zones[].primary and that it is reachable; the update may or may not have been applied, so gather again before retrying.',
+  },
+  DNS_UPDATE_FAILED: {
+    severity: 'error',
+    title: 'The DNS update failed',
+    hint: 'See the message for what the update tool reported.',
+  },
+  DNS_PROPAGATION_PENDING: {
+    severity: 'warning',
+    title: 'Not every authoritative server serves the change yet',
+    hint: 'The primary has it; the listed servers lag (NOTIFY lost, transfer slow or blocked). Keys must not be deployed until every server serves the record for the hold time.',
+  },
 };
