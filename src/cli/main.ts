@@ -9,6 +9,7 @@ type Register = (program: Command) => void;
 
 // Each verb module is loaded lazily so `mailtls --help` stays fast.
 const verbs: Array<() => Promise<{ register: Register }>> = [
+  () => import('./validate.ts'),
 ];
 
 export async function main(argv: string[]): Promise<number> {

@@ -7,6 +7,12 @@ export interface Loc {
   column: number;
 }
 
+/**
+ * Which fields of a node were filled in by a default rather than written by the user:
+ * YAML field name → where the value came from (`postfix`, `defaults.ssh`, `default`).
+ */
+export type Defaulted = Record<string, string>;
+
 /** A reference to a secret: `env:NAME` or `file:path`. Never a literal value. */
 export type SecretRef = { kind: 'env'; name: string } | { kind: 'file'; path: string };
 
@@ -25,6 +31,9 @@ export interface SshSettings {
   /** Prefix commands with `sudo -n --`. */
   sudo: boolean;
   connectTimeoutMs: number;
+  /** `known_hosts` file the pins were read from, resolved against the inventory's directory. */
+  knownHosts?: string;
+  defaulted?: Defaulted;
   loc: Loc;
 }
 
@@ -37,6 +46,7 @@ export interface Endpoint {
   dane: boolean;
   /** Addresses to probe; defaults to every address of the host. */
   addresses: string[];
+  defaulted?: Defaulted;
   loc: Loc;
 }
 
@@ -69,6 +79,9 @@ export interface Service {
   validate: string[][];
   reload: string[][];
   endpoints: Endpoint[];
+  /** The mode's base directory its default paths and commands use (mailcow: the compose project). */
+  baseDir?: string;
+  defaulted?: Defaulted;
   loc: Loc;
 }
 
@@ -111,6 +124,7 @@ export interface Certificate {
   sources: Partial<Record<KeyAlgorithm, CertSourceSpec>>;
   /** Warn / renew when fewer days are left. */
   renewBeforeDays: number;
+  defaulted?: Defaulted;
   loc: Loc;
 }
 
@@ -128,6 +142,7 @@ export interface Zone {
   /** Every authoritative server, asked directly for propagation: `addr[:port]`. */
   authoritative: string[];
   tsig?: TsigKey;
+  defaulted?: Defaulted;
   loc: Loc;
 }
 
@@ -148,6 +163,7 @@ export interface TlsaExpectation {
   holdSeconds: number;
   /** host/service pairs serving this name/port. */
   servedBy: { host: string; service: string }[];
+  defaulted?: Defaulted;
   loc: Loc;
 }
 
@@ -159,7 +175,10 @@ export interface DnsSettings {
 }
 
 export interface Inventory {
+  /** The inventory file as the user named it. */
   path: string;
+  /** Directory relative `file:` secrets and `known_hosts` resolve against. */
+  baseDir?: string;
   sha256: string;
   hosts: Host[];
   certificates: Certificate[];
