@@ -37,6 +37,8 @@ export interface PublishContext {
   pollIntervalMs?: number;
   /** Total time the update tool may take (its own retries included). Default 15000. */
   updateTimeoutMs?: number;
+  /** Force one update tool instead of "knsupdate, else nsupdate" (tests, odd hosts). */
+  updateTool?: 'knsupdate' | 'nsupdate';
   /** Per-query DNS timeout. Default 2000. */
   queryTimeoutMs?: number;
   /** Progress lines (no secrets are ever passed here). */

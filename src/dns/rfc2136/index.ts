@@ -52,8 +52,8 @@ async function publish(zone: Zone, changes: RecordChanges, ctx: PublishContext):
   }
   const script = updateScript({ server, zone: zone.name, tsig, add: changes.add, remove: changes.remove });
   ctx.log?.(`${zone.name}: update @${zone.primary}: +${changes.add.length} -${changes.remove.length}`);
-  const run = await runUpdate(script, tsig?.secret, ctx.updateTimeoutMs ?? UPDATE_TIMEOUT_MS);
-  if (!run) return fail(problem('DNS_UPDATE_TOOL_MISSING', 'cannot publish: neither knsupdate nor nsupdate was found on PATH', where));
+  const run = await runUpdate(script, tsig?.secret, ctx.updateTimeoutMs ?? UPDATE_TIMEOUT_MS, ctx.updateTool ? [ctx.updateTool] : undefined);
+  if (!run) return fail(problem('DNS_UPDATE_TOOL_MISSING', `cannot publish: ${ctx.updateTool ? `${ctx.updateTool} is` : 'neither knsupdate nor nsupdate is'} on PATH`, where));
   const outcome = classify(run);
   if (outcome.kind !== 'ok') return fail(updateProblem(zone, outcome, tsig, where));
 

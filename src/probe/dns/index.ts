@@ -10,3 +10,4 @@ export { propagation, serialGt } from './propagation.ts';
 export type { Propagation, PropagationExpect, ServerState } from './propagation.ts';
 export { lookupAddresses, systemResolver } from './addresses.ts';
 export type { AddressLookup } from './addresses.ts';
+export { tlsaProblems, answerProblem } from './problems.ts';

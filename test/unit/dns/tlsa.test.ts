@@ -1,7 +1,7 @@
 import { suite } from '../../helpers/suite.ts';
 import * as assert from 'uvu/assert';
 import * as packet from 'dns-packet';
-import { gatherTlsa, propagation, answerErrorKind, NO_RESPONSE, serialGt } from '../../../src/probe/dns/index.ts';
+import { gatherTlsa, propagation, answerErrorKind, NO_RESPONSE, serialGt, tlsaProblems } from '../../../src/probe/dns/index.ts';
 import type { TlsaLive, TlsaRecord } from '../../../src/state/types.ts';
 import { answer, startTinyServer, type TinyServer } from './tiny-server.ts';
 
@@ -95,6 +95,17 @@ t('propagation: agreement, differing RRsets, expectations, serial wrap-around', 
   const wrapped = propagation(live(server('ns1', 2, [rec(A)]), server('ns2', 4294967290, [rec(A)])));
   assert.is(wrapped.serial, 2);
   assert.equal(wrapped.lagging, ['ns2']);
+});
+
+t('tlsaProblems: errors per server, AD clear, lagging secondary', () => {
+  const live: TlsaLive = {
+    owner: OWNER,
+    resolver: { server: 'r', rcode: 'NOERROR', ad: false, records: [rec(A)] },
+    authoritative: [server('ns1', 7, [rec(A)]), server('ns2', 6, []), server('ns3', 7, [], 'timeout: no answer from ns3')],
+  };
+  const codes = tlsaProblems(live).map((p) => `${p.code}@${(p.where as { server: string }).server}`);
+  assert.equal(codes, ['DNS_TIMEOUT@ns3', 'DNS_NOT_VALIDATED@r', 'DNS_AUTH_DISAGREE@ns2']);
+  assert.equal(tlsaProblems({ ...live, resolver: { ...live.resolver!, ad: true }, authoritative: [server('ns1', 7, [rec(A)])] }), []);
 });
 
 t.run();
