@@ -8,7 +8,7 @@ export { guards, runGuards, checkAllow, type Guard, type GuardContext } from './
 export { makePlan, planBlocked, summarize, type MakePlanInput } from './make-plan.ts';
 export { planHash } from './plan-hash.ts';
 export { readGitInfo, type GitInfo } from './git-info.ts';
-export { readPlanFile, writePlanFile, validatePlan, planToJson, comparePlanToLive, describeDifferences, KEY_MARKER } from './saved.ts';
+export { readPlanFile, writePlanFile, validatePlan, planToJson, comparePlanToLive, describeDifferences } from './saved.ts';
 export { renderText, type TextOptions } from './render/text.ts';
 export { renderMarkdown, PLAN_MARKER, COMMENT_LIMIT } from './render/markdown.ts';
 export { renderJson } from './render/json.ts';

@@ -4,19 +4,17 @@ import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { MailtlsError, problem } from '../errors/catalog.ts';
+import { containsPrivateKeyMaterial } from '../pki/index.ts';
 import type { Plan, PlanDifference } from './types.ts';
 import { planHash } from './plan-hash.ts';
 
 const schema = JSON.parse(readFileSync(new URL('../../schemas/plan.schema.json', import.meta.url), 'utf8')) as object;
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
 
-/** Anything that looks like private key material (PEM markers), in any output. */
-export const KEY_MARKER = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----|PRIVATE KEY-----/;
-
 export function planToJson(plan: Plan): string {
   const text = `${JSON.stringify(plan, null, 2)}\n`;
   // Defence in depth: the types keep material out; this refuses to write it if a bug let it in.
-  if (KEY_MARKER.test(text)) throw new Error('refusing to serialise a plan that contains private key material');
+  if (containsPrivateKeyMaterial(text)) throw new Error('refusing to serialise a plan that contains private key material');
   return text;
 }
 

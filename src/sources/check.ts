@@ -1,31 +1,10 @@
 // Pre-flight checks on source material, before anything else uses it: key matches cert, chain
 // in order, names covered, dates. Findings are data (MaterialCheck); guards make problems of them.
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import type { KeyAlgorithm } from '../inventory/types.ts';
+import { certFacts, chainInOrder, keyFacts, keyMatchesCert, namesCovered, sha256Hex } from '../pki/index.ts';
 import type { CertMaterial, MaterialCheck } from './types.ts';
 import { certBlocks, keyBlocks } from './pem.ts';
-import { certFactsOf, keyFactsOf, sha256hex } from './facts.ts';
-
-/** Does `pattern` (maybe `*.example.org`) cover `name`? Wildcards match one left-most label. */
-export function nameCovered(name: string, patterns: string[]): boolean {
-  const n = name.toLowerCase();
-  return patterns.some((p) => {
-    const q = p.toLowerCase();
-    if (q === n) return true;
-    if (!q.startsWith('*.')) return false;
-    const dot = n.indexOf('.');
-    return dot > 0 && n.slice(dot + 1) === q.slice(2);
-  });
-}
-
-export function chainInOrder(certs: X509Certificate[]): boolean {
-  for (let i = 0; i + 1 < certs.length; i++) {
-    const child = certs[i] as X509Certificate;
-    const parent = certs[i + 1] as X509Certificate;
-    if (!child.checkIssued(parent) || !child.verify(parent.publicKey)) return false;
-  }
-  return true;
-}
 
 export interface MaterialInput {
   certificate: string;
@@ -47,19 +26,20 @@ export function buildMaterial(input: MaterialInput): CertMaterial {
   const keys = keyBlocks(input.keyText);
   if (keys.length !== 1) throw new Error(`expected one private key in the source, found ${keys.length}`);
   const x509 = certPems.map((p) => new X509Certificate(p));
-  const facts = x509.map(certFactsOf);
+  const facts = x509.map(certFacts);
   const keyPem = keys[0] as string;
-  const key = keyFactsOf(keyPem);
+  const keyObject = createPrivateKey(keyPem);
+  const key = keyFacts(keyObject);
   const leaf = facts[0] as NonNullable<(typeof facts)[0]>;
   const leafX = x509[0] as X509Certificate;
   const check: MaterialCheck = {
-    keyMatchesCert: key.spki === leaf.spki,
+    keyMatchesCert: keyMatchesCert(keyObject, leafX),
     chainInOrder: chainInOrder(x509),
-    missingNames: input.names.filter((n) => !nameCovered(n, leaf.names)),
+    missingNames: namesCovered(leafX, input.names).missing,
     expired: input.now.getTime() > new Date(leafX.validTo).getTime(),
     notYetValid: input.now.getTime() < new Date(leafX.validFrom).getTime(),
   };
-  const fingerprint = sha256hex(Buffer.concat([...x509.map((x) => x.raw), Buffer.from(key.spki, 'hex')]));
+  const fingerprint = sha256Hex(Buffer.concat([...x509.map((x) => x.raw), Buffer.from(key.spki, 'hex')]));
   const material = {
     certificate: input.certificate,
     algorithm: input.algorithm,
