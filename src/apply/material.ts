@@ -2,6 +2,7 @@
 // leaf, the chain is in order, the leaf covers the names and is valid now. Minimal node:crypto
 // (src/pki holds the full maths); messages carry identities, never material.
 import { X509Certificate, createHash, createPrivateKey, createPublicKey } from 'node:crypto';
+import { isIP } from 'node:net';
 
 export interface MaterialFinding {
   code: 'APPLY_KEY_MISMATCH' | 'APPLY_CHAIN_ORDER' | 'APPLY_NAME_MISSING' | 'APPLY_CERT_DATES' | 'APPLY_MATERIAL_UNPARSABLE';
@@ -47,8 +48,8 @@ export function leafIdentity(bytes: Buffer): LeafIdentity | undefined {
 }
 
 function covers(cert: X509Certificate, name: string): boolean {
-  if (cert.checkHost(name, { subject: 'default' })) return true;
-  return !!cert.checkIP?.(name);
+  if (isIP(name)) return !!cert.checkIP(name);
+  return !!cert.checkHost(name, { subject: 'default' });
 }
 
 /** Checks one file set given the bytes of its files in order (leaf first, key anywhere). */
