@@ -33,7 +33,7 @@ export interface Fixture {
   session: LocalSession;
   events: StepEvent[];
   request(pem: Pem, over?: Partial<DeployRequest>): DeployRequest;
-  deps(runId: string, over?: Partial<DeployDeps>): Promise<DeployDeps & { journal: FileJournal }>;
+  deps(runId: string, over?: Partial<DeployDeps>): Promise<DeployDeps>;
   reloads(): number;
   served(): Promise<string | undefined>;
   leftovers(): string[];
