@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import type { Host, Inventory } from './types.ts';
 import type { RawInventory } from './raw.ts';
 import type { Problem } from '../errors/problem.ts';
+import { isLoc } from '../errors/problem.ts';
 import { MailtlsError, problem } from '../errors/catalog.ts';
 import { parseYamlSource } from './yaml-source.ts';
 import { schemaProblems } from './schema-check.ts';
@@ -45,7 +46,7 @@ export function checkInventorySource(text: string, file: string, opts: LoadOptio
   const data = parsed.source.doc.toJS({ maxAliasCount: 1000 }) as unknown;
   const schema = schemaProblems(parsed.source, data);
   ctx.problems.push(...schema);
-  if (schema.some((p) => p.severity === 'error')) return { problems: ctx.problems };
+  if (schema.some((p) => p.severity === 'error')) return { problems: sortProblems(ctx.problems) };
 
   const raw = data as RawInventory;
   const zones = resolveZones(ctx, raw);
@@ -61,11 +62,19 @@ export function checkInventorySource(text: string, file: string, opts: LoadOptio
     return host;
   });
   const tlsa = resolveTlsa(ctx, raw, hosts, zones);
-  ctx.problems.push(...crossChecks(hosts, certificates));
+  const referenced = new Set(Object.values(raw.hosts).flatMap((h) => Object.values(h.services ?? {}).map((s) => s.certificate)));
+  ctx.problems.push(...crossChecks(hosts, certificates, referenced));
   const sha256 = createHash('sha256').update(text).digest('hex');
   const inventory: Inventory = { path: file, baseDir, sha256, hosts, certificates, dns: { zones, tlsa } };
   if (raw.dns?.resolver) inventory.dns.resolver = raw.dns.resolver;
-  return hasErrors(ctx.problems) ? { problems: ctx.problems } : { inventory, problems: ctx.problems };
+  const problems = sortProblems(ctx.problems);
+  return hasErrors(problems) ? { problems } : { inventory, problems };
+}
+
+/** File order: by line, then column; problems without a location keep their order, last. */
+function sortProblems(ps: Problem[]): Problem[] {
+  const key = (p: Problem) => (isLoc(p.where) ? p.where.line * 100000 + p.where.column : Number.MAX_SAFE_INTEGER);
+  return ps.map((p, i) => ({ p, i })).sort((a, b) => key(a.p) - key(b.p) || a.i - b.i).map((x) => x.p);
 }
 
 /** Reads and checks an inventory file; an unreadable file is a problem, not an exception. */

@@ -12,11 +12,14 @@ import { didYouMean } from './did-you-mean.ts';
 export const SCHEMA_PATH = new URL('../../schemas/hosts.schema.json', import.meta.url);
 
 let compiled: ValidateFunction | undefined;
+let defs: Record<string, unknown> = {};
 function validator(): ValidateFunction {
   if (!compiled) {
+    const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as { $defs: Record<string, unknown> };
+    defs = schema.$defs;
     const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
     ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
-    compiled = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
+    compiled = ajv.compile(schema);
   }
   return compiled;
 }
@@ -29,7 +32,8 @@ export function schemaProblems(src: YamlSource, data: unknown): Problem[] {
   for (const err of validate.errors ?? []) {
     const p = toProblem(src, err);
     if (!p) continue;
-    const id = `${p.code} ${p.message}`;
+    // One MISSING_KEY per object, however many keys made ajv notice it.
+    const id = p.code === 'MISSING_KEY' ? `${p.code} ${err.instancePath} ${p.message.split(';')[0]}` : `${p.code} ${p.message}`;
     if (seen.has(id)) continue;
     seen.add(id);
     out.push(p);
@@ -61,32 +65,43 @@ function toProblem(src: YamlSource, err: ErrorObject): Problem | undefined {
   const path = pathOf(err.instancePath);
   const at = showPath(path);
   const parent = (err.parentSchema ?? {}) as Record<string, unknown>;
-  const isSecret = err.schemaPath.includes('secretRef');
+  // Which named definition failed: ajv's schemaPath is relative once a $ref is compiled apart.
+  const isDef = (name: string) => err.parentSchema === defs[name] || err.schemaPath.includes(`$defs/${name}/`);
+  const isSecret = isDef('secretRef');
   const where = locate(src, path);
   switch (err.keyword) {
     case 'if':
       return undefined; // always accompanied by the error of the branch that failed
     case 'type': {
       const want = ([] as string[]).concat(err.params.type as string | string[]);
-      if (err.schemaPath.includes('fileMode') && typeof err.data === 'number') {
+      if (isDef('fileMode') && typeof err.data === 'number') {
         const raw = rawScalar(src, path) ?? String(err.data);
         const key = String(path[path.length - 1]);
         const digits = raw.replace(/^0o/, '0').padStart(4, '0');
         return problem('MODE_NOT_QUOTED', `${key}: ${raw} is read as the number ${err.data}; quote it: ${key}: "${digits}"`, where);
       }
+      if ((isDef('commands') || isDef('argv')) && typeof err.data === 'string') {
+        const argv = JSON.stringify(err.data.trim().split(/\s+/));
+        return problem('SHELL_STRING', `${at} is a shell string; commands run without a shell, write an argv array: ${at.split('.').pop()}: ${argv}`, where);
+      }
       const shown = isSecret ? (Array.isArray(err.data) ? 'a list' : typeof err.data === 'object' ? 'a map' : 'a bare value') : describe(err.data);
-      return problem('WRONG_TYPE', `${at} must be ${want.map((t) => typeNames[t] ?? t).join(' or ')}, not ${shown}`, where);
+      const yaml11 = want.includes('boolean') && typeof err.data === 'string' && /^(yes|no|on|off|y|n)$/i.test(err.data) ? ' (YAML 1.2 reads yes/no/on/off as strings)' : '';
+      return problem('WRONG_TYPE', `${at} must be ${want.map((t) => typeNames[t] ?? t).join(' or ')}, not ${shown}${yaml11}`, where);
     }
     case 'required': {
       const missing = String(err.params.missingProperty);
-      return problem('MISSING_KEY', `${at} is missing required key "${missing}"`, locate(src, path, { key: true }));
+      const what = path.length ? `${at} is missing` : 'the inventory is missing';
+      return problem('MISSING_KEY', `${what} required key "${missing}"`, locate(src, path, { key: true }));
     }
     case 'additionalProperties': {
       const key = String(err.params.additionalProperty);
       const loc = locate(src, [...path, key], { key: true });
-      if (typeof parent['x-expected'] === 'string') return problem('UNKNOWN_KEY', `unknown key "${key}" in ${at}: expected ${parent['x-expected']}`, loc);
+      if (typeof parent['x-expected'] === 'string') {
+        return problem('MISSING_KEY', `${at} ${parent['x-expected']}; "${key}" is not valid here`, locate(src, path, { key: true }));
+      }
       const known = Object.keys((parent.properties as object | undefined) ?? {});
-      return problem('UNKNOWN_KEY', `unknown key "${key}" in ${at}${didYouMean(key, known)}`, loc);
+      const inside = path.length ? `in ${at}` : 'at the top level';
+      return problem('UNKNOWN_KEY', `unknown key "${key}" ${inside}${didYouMean(key, known)}`, loc);
     }
     case 'propertyNames':
       return undefined; // the inner pattern error names the key

@@ -3,10 +3,10 @@
 import type { Certificate, Host } from '../types.ts';
 import type { Problem } from '../../errors/problem.ts';
 import { problem } from '../../errors/catalog.ts';
-import { didYouMean } from '../did-you-mean.ts';
 
-export function crossChecks(hosts: Host[], certificates: Certificate[]): Problem[] {
-  return [...jumps(hosts), ...paths(hosts), ...ports(hosts), ...coverage(hosts, certificates), ...unused(hosts, certificates)];
+/** `referenced`: certificate names any service names, even one dropped for another problem. */
+export function crossChecks(hosts: Host[], certificates: Certificate[], referenced: Set<string>): Problem[] {
+  return [...jumps(hosts), ...paths(hosts), ...ports(hosts), ...coverage(hosts, certificates), ...unused(referenced, certificates)];
 }
 
 function jumps(hosts: Host[]): Problem[] {
@@ -15,10 +15,7 @@ function jumps(hosts: Host[]): Problem[] {
   for (const h of hosts) {
     const jump = h.ssh.jump;
     if (jump === undefined) continue;
-    if (!byName.has(jump)) {
-      out.push(problem('UNKNOWN_HOST', `ssh.jump host "${jump}" is not declared under hosts${didYouMean(jump, byName.keys())}`, h.ssh.loc));
-      continue;
-    }
+    if (!byName.has(jump) || jump === h.name) continue; // reported where ssh is resolved
     // Follow the chain; report a loop once, at the first host (in file order) that is on it.
     const chain = [h.name];
     let cur = byName.get(jump);
@@ -94,8 +91,7 @@ function coverage(hosts: Host[], certificates: Certificate[]): Problem[] {
   return dedupe(out);
 }
 
-function unused(hosts: Host[], certificates: Certificate[]): Problem[] {
-  const used = new Set(hosts.flatMap((h) => h.services.map((s) => s.certificate)));
+function unused(used: Set<string>, certificates: Certificate[]): Problem[] {
   return certificates.filter((c) => !used.has(c.name)).map((c) => problem('UNUSED_CERTIFICATE', `certificate ${c.name} is not served by any service`, c.loc));
 }
 

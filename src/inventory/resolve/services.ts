@@ -37,9 +37,14 @@ export function resolveService(ctx: Ctx, name: string, s: RawService, inp: Servi
   if (!cert) {
     report(ctx, 'UNKNOWN_CERTIFICATE', `certificate "${s.certificate}" is not declared under certificates${didYouMean(s.certificate, inp.certificates.keys())}`, [...path, 'certificate']);
   }
-  const algorithms = cert ? cert.keys.map((k) => k.algorithm) : ['ecdsa' as const];
+  let algorithms = cert ? cert.keys.map((k) => k.algorithm) : ['ecdsa' as const];
   if (cert && algorithms.length > mode.maxKeys) {
     report(ctx, 'TOO_MANY_KEYS', `mode ${mode.name} serves ${mode.maxKeys === 1 ? 'one key' : `at most ${mode.maxKeys} keys`}, but certificate ${cert.name} has ${algorithms.length} (${algorithms.join(', ')})`, [...path, 'certificate']);
+    algorithms = algorithms.slice(0, mode.maxKeys); // keep checking the rest without echo problems
+  }
+  const unsupported = cert ? algorithms.filter((a) => !mode.algorithms.includes(a)) : [];
+  if (unsupported.length) {
+    report(ctx, 'ALGORITHM_MISMATCH', `mode ${mode.name} cannot serve ${unsupported.join(', ')} keys (it serves ${mode.algorithms.join(', ')})`, [...path, 'certificate']);
   }
   const baseDir = dflt('base_dir', s.base_dir, mode.baseDir);
   checkAbsolute(ctx, s.base_dir, [...path, 'base_dir'], 'base_dir');

@@ -9,6 +9,7 @@ import { parseSecretRef } from '../secrets.ts';
 import { parseDuration } from '../duration.ts';
 import { keysFor, parseKnownHosts } from '../known-hosts.ts';
 import type { KnownHostsParse } from '../known-hosts.ts';
+import { didYouMean } from '../did-you-mean.ts';
 import type { Ctx } from './context.ts';
 import { at, report } from './context.ts';
 
@@ -16,16 +17,16 @@ export const SSH_DEFAULTS = { user: 'root', port: 22, sudo: false, connectTimeou
 
 const knownHostsCache = new WeakMap<Ctx, Map<string, KnownHostsParse | null>>();
 
-function readKnownHosts(ctx: Ctx, file: string, path: Path): KnownHostsParse | null {
+function readKnownHosts(ctx: Ctx, file: string, shown: string, path: Path): KnownHostsParse | null {
   let cache = knownHostsCache.get(ctx);
   if (!cache) knownHostsCache.set(ctx, (cache = new Map()));
   if (cache.has(file)) return cache.get(file)!;
   let parsed: KnownHostsParse | null = null;
   if (!existsSync(file)) {
-    report(ctx, 'KNOWN_HOSTS_MISSING', `known_hosts file ${file} does not exist`, path);
+    report(ctx, 'KNOWN_HOSTS_MISSING', `known_hosts file ${shown} does not exist${isAbsolute(shown) ? '' : " (relative paths start at the inventory's directory)"}`, path);
   } else {
     parsed = parseKnownHosts(readFileSync(file, 'utf8'));
-    for (const b of parsed.bad) report(ctx, 'KNOWN_HOSTS_BAD_LINE', `${file}:${b.line}: ${b.reason}; line skipped`, path);
+    for (const b of parsed.bad) report(ctx, 'KNOWN_HOSTS_BAD_LINE', `${shown}:${b.line}: ${b.reason}; line skipped`, path);
   }
   cache.set(file, parsed);
   return parsed;
@@ -61,7 +62,7 @@ export function resolveSsh(ctx: Ctx, raw: RawInventory, hostName: string, addres
   let knownHosts: string | undefined;
   if (kh?.value) {
     knownHosts = isAbsolute(kh.value) ? kh.value : resolve(ctx.baseDir, kh.value);
-    const parsed = readKnownHosts(ctx, knownHosts, kh.path);
+    const parsed = readKnownHosts(ctx, knownHosts, kh.value, kh.path);
     if (parsed) {
       const { keys, revoked } = keysFor(parsed, address, port);
       for (const r of revoked) {
@@ -73,7 +74,11 @@ export function resolveSsh(ctx: Ctx, raw: RawInventory, hostName: string, addres
   const ssh: SshSettings = { port, user, hostKeys, sudo, connectTimeoutMs, loc: at(ctx, own === raw.hosts[hostName]?.ssh ? ownPath : ['hosts', hostName]), defaulted };
   if (identityText) ssh.identity = parseSecretRef(identityText);
   else defaulted.identity = 'default (ssh agent)';
-  if (jump?.value) ssh.jump = jump.value;
+  if (jump?.value) {
+    ssh.jump = jump.value;
+    if (!raw.hosts[jump.value]) report(ctx, 'UNKNOWN_HOST', `ssh.jump host "${jump.value}" is not declared under hosts${didYouMean(jump.value, Object.keys(raw.hosts))}`, jump.path);
+    else if (jump.value === hostName) report(ctx, 'JUMP_CYCLE', `host ${hostName} cannot be its own ssh.jump host`, jump.path);
+  }
   if (knownHosts) ssh.knownHosts = knownHosts;
   if (hostKeys.length === 0 && !(kh?.value && !existsSync(knownHosts!))) {
     const why = kh?.value ? `no line of ${kh.value} matches ${port === 22 ? address : `[${address}]:${port}`}` : 'neither host_keys nor known_hosts is set';
