@@ -93,7 +93,8 @@ export function decideGroup(group: string, lines: JournalLine[]): GroupRecovery 
   else if (!swap) action = 'cleanup';
   else if (verified) action = 'complete';
   else action = 'rollback';
-  return { group, action, reloadPending: pending || (action === 'rollback' && reloadSinceSwap), ...(swap ? { swap } : {}), leftovers };
+  return { group, action, // Rolling back before any reload leaves the daemons on the old files: no reload owed.
+    reloadPending: action === 'rollback' ? reloadSinceSwap : pending, ...(swap ? { swap } : {}), leftovers };
 }
 
 /** What every unfinished journal in `dir` left in flight. */

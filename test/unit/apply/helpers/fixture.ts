@@ -43,6 +43,34 @@ export interface Fixture {
 export const fullchain = (p: Pem): Buffer => Buffer.concat([p.cert, p.chain]);
 export const fp = (p: Pem): string => leafIdentity(p.cert)!.fingerprint;
 
+export interface Installed {
+  certPath: string;
+  keyPath: string;
+  /** The stand-in daemon's pid (reload = SIGHUP) and port. */
+  pid: number;
+  port: number;
+}
+
+/** The request the executor would build for the fixture's one service (cert = fullchain, key). */
+export function requestFor(i: Installed, pem: Pem, over: Partial<DeployRequest> = {}): DeployRequest {
+  const file = { service: 'daemon', algorithm: 'ecdsa' as const, owner: 'root', group: 'root', replaceSymlink: false };
+  return {
+    host: 'local',
+    group: 'local/daemon',
+    services: [{ name: 'daemon', validate: [['true']], reload: [['kill', '-HUP', String(i.pid)]] }],
+    files: [
+      { ...file, path: i.certPath, role: 'cert', bytes: fullchain(pem), mode: 0o644, secret: false },
+      { ...file, path: i.keyPath, role: 'key', bytes: pem.key, mode: 0o600, secret: true },
+    ],
+    checks: [{ service: 'daemon', algorithm: 'ecdsa', paths: [i.certPath, i.keyPath], names: [NAME] }],
+    verify: [{ service: 'daemon', address: '127.0.0.1', port: i.port, sni: NAME, expect: { fingerprint: fp(pem) } }],
+    reload: 'if-changed',
+    planHash: 'test-plan',
+    inventoryCommit: null,
+    ...over,
+  };
+}
+
 function startServer(cert: string, key: string, countFile: string): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'tls-server.ts'), cert, key, countFile], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
@@ -79,24 +107,7 @@ export async function makeFixture(opts: { ca?: Ca; old?: Pem; next?: Pem } = {})
     dir, certPath, keyPath, countFile, ca, old, next, port, pid: child.pid!, session, events,
     stateDir: join(dir, 'state'),
     journalDir: join(dir, 'journal'),
-    request(pem, over = {}) {
-      const file = { service: 'daemon', algorithm: 'ecdsa' as const, owner: 'root', group: 'root', replaceSymlink: false };
-      return {
-        host: 'local',
-        group: 'local/daemon',
-        services: [{ name: 'daemon', validate: [['true']], reload: [['kill', '-HUP', String(child.pid)]] }],
-        files: [
-          { ...file, path: certPath, role: 'cert', bytes: fullchain(pem), mode: 0o644, secret: false },
-          { ...file, path: keyPath, role: 'key', bytes: pem.key, mode: 0o600, secret: true },
-        ],
-        checks: [{ service: 'daemon', algorithm: 'ecdsa', paths: [certPath, keyPath], names: [NAME] }],
-        verify: [{ service: 'daemon', address: '127.0.0.1', port, sni: NAME, expect: { fingerprint: fp(pem) } }],
-        reload: 'if-changed',
-        planHash: 'test-plan',
-        inventoryCommit: null,
-        ...over,
-      };
-    },
+    request: (pem, over = {}) => requestFor({ certPath, keyPath, pid: child.pid!, port }, pem, over),
     async deps(runId, over = {}) {
       const journal = await FileJournal.open(join(dir, 'journal'), runId);
       journals.push(journal);
