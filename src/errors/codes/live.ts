@@ -53,6 +53,37 @@ export const liveCodes: Record<string, CatalogEntry> = {
     title: 'SSH settings cannot be used',
     hint: 'Fix the ssh settings of the host in the inventory (pinned key lines, identity, jump host).',
   },
+  // TLS probes (src/probe/tls/): one code per way a handshake with an endpoint can fail.
+  PROBE_REFUSED: {
+    severity: 'error',
+    title: 'Nothing listens on the endpoint',
+    hint: 'The TCP connection was refused: check that the daemon runs and listens on this address and port.',
+  },
+  PROBE_TIMEOUT: {
+    severity: 'error',
+    title: 'The endpoint did not answer in time',
+    hint: 'The message says which step stalled (connect, greeting, STARTTLS, handshake); check firewalls and the daemon\'s health.',
+  },
+  PROBE_UNREACHABLE: {
+    severity: 'error',
+    title: 'The endpoint address cannot be reached',
+    hint: 'No route to the address (or the address family is not available here); check the endpoint addresses in the inventory.',
+  },
+  PROBE_NO_STARTTLS: {
+    severity: 'error',
+    title: 'The server does not offer or refuses STARTTLS',
+    hint: 'Mail to and from this endpoint goes unencrypted or fails: enable TLS in the daemon (Postfix smtpd_tls_security_level, Dovecot ssl) and check the certificate is readable by it.',
+  },
+  PROBE_HANDSHAKE: {
+    severity: 'error',
+    title: 'The TLS handshake failed',
+    hint: 'See the alert in the message; when a key algorithm was forced, the server may not have a certificate of that type.',
+  },
+  PROBE_PROTOCOL: {
+    severity: 'error',
+    title: 'The server did not speak the expected protocol',
+    hint: 'Unexpected greeting or reply before TLS (wrong port or STARTTLS flavour in the inventory, or a server closing at once); the message quotes it.',
+  },
   // DNS queries (src/probe/dns/): TLSA, A/AAAA, SOA as the resolver and each authoritative server see them.
   DNS_TIMEOUT: {
     severity: 'error',
