@@ -37,6 +37,8 @@ export function diff(desired: Desired, live: Live, inventory: Inventory, now: Da
   const warned = new Set<string>();
 
   for (const ds of desired.services) {
+    // An unreachable (or ungathered) host: nothing is known, nothing is planned (the plan is partial).
+    if (!live.hosts.find((h) => h.host === ds.host)?.reachable) continue;
     const group = groups.get(`${ds.host}/${ds.service}`) as GroupOf;
     const probes = serviceLive(live, ds.host, ds.service)?.probes ?? [];
     for (const set of ds.sets) {
