@@ -74,6 +74,22 @@ t('nsupdate with the BIND key file works the same way', async () => {
   }
 });
 
+t('TXT records (ACME DNS-01) are added and removed the same way', async () => {
+  const name = `_acme-challenge.it-${randomBytes(3).toString('hex')}.${env.dns.zone}`;
+  const token = randomBytes(32).toString('base64url');
+  const txt: RR = { name, ttl: 10, type: 'TXT', data: [token] };
+  const txtAt = async () => (await query({ server: secondary, name, type: 'TXT', recursion: false })).answers.flatMap((a) => (a.type === 'TXT' ? a.data : []));
+  try {
+    const added = await rfc2136.publish(labZone(), { add: [txt], remove: [] }, ctx);
+    assert.ok(added.ok && added.propagated, JSON.stringify(added));
+    assert.equal(await txtAt(), [token]);
+  } finally {
+    const removed = await rfc2136.publish(labZone(), { add: [], remove: [txt] }, ctx);
+    assert.ok(removed.ok && removed.propagated, JSON.stringify(removed));
+  }
+  assert.equal(await txtAt(), []);
+});
+
 t('a held-back secondary keeps its older serial: publish reports it lagging until released', async () => {
   const name = owner('held');
   const a = hex();

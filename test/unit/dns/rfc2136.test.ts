@@ -8,7 +8,7 @@ import { updateScript } from '../../../src/dns/rfc2136/script.ts';
 import { validateChanges } from '../../../src/dns/rfc2136/validate.ts';
 import { parseTsigSecret, checkTsigKey } from '../../../src/dns/rfc2136/tsig.ts';
 import { classify } from '../../../src/dns/rfc2136/outcome.ts';
-import { redact, type RunOutput } from '../../../src/dns/rfc2136/runner.ts';
+import { redact, toolArgv, type RunOutput } from '../../../src/dns/rfc2136/runner.ts';
 import { rfc2136 } from '../../../src/dns/rfc2136/index.ts';
 import type { RR } from '../../../src/dns/types.ts';
 import type { Zone } from '../../../src/inventory/types.ts';
@@ -99,6 +99,11 @@ t('tool output is classified: ok, TSIG rejected, refused, timeout, unreachable',
   assert.equal([to.kind, to.detail], ['timeout', 'WARNING: response timeout for 127.0.99.9@5353(UDP)']);
   assert.is(classify(run('nsupdate', 2, '; Communication with 127.0.99.9#5353 failed: connection refused\n')).kind, 'unreachable');
   assert.is(classify({ tool: 'knsupdate', code: null, timedOut: true, output: '' }).kind, 'timeout');
+});
+
+t('the tools get only a timeout in argv: no -y, no key file, no secret', () => {
+  assert.equal(toolArgv('knsupdate', 15), ['knsupdate', '-t', '15']);
+  assert.equal(toolArgv('nsupdate', 0.2), ['nsupdate', '-t', '1']);
 });
 
 t('redact blanks every occurrence of the secret', () => {
