@@ -8,7 +8,7 @@ import { guards } from '../../../src/plan/index.ts';
 import { certFacts } from '../../../src/pki/index.ts';
 import { catalog } from '../../../src/errors/catalog.ts';
 import type { Inventory } from '../../../src/inventory/types.ts';
-import type { Desired } from '../../../src/plan/types.ts';
+import type { Desired, Plan } from '../../../src/plan/types.ts';
 
 interface Ctx {
   pki: Pki;
@@ -40,7 +40,7 @@ async function deployOf(c: Ctx, write: () => void, mutate?: (d: Desired) => void
   }
 }
 
-const found = (plan: { guards: { guard: string }[] }, name: string) => plan.guards.filter((g) => g.guard === name);
+const found = (plan: Plan, name: string) => plan.guards.filter((g) => g.guard === name);
 
 t('registry equals the guard files, each with a catalogued code', () => {
   const files = readdirSync(new URL('../../../src/plan/guards/', import.meta.url))
