@@ -10,7 +10,8 @@ import type { DnsProvider, PublishContext, PublishResult, RecordChanges } from '
 import { classify, type Outcome } from './outcome.ts';
 import { runUpdate } from './runner.ts';
 import { updateScript } from './script.ts';
-import { checkTsigKey, describeRef, loadTsig, readSecretLocal, type TsigMaterial } from './tsig.ts';
+import { readSecret } from '../../inventory/secrets.ts';
+import { checkTsigKey, loadTsig, type TsigMaterial } from './tsig.ts';
 import { validateChanges } from './validate.ts';
 import { waitForPropagation, zoneSerial } from './wait.ts';
 
@@ -34,13 +35,11 @@ async function publish(zone: Zone, changes: RecordChanges, ctx: PublishContext):
   if (zone.tsig) {
     const bad = checkTsigKey(zone.tsig);
     if (bad) return fail(problem('DNS_TSIG_SECRET', bad, where));
-    const read = ctx.readSecret ?? ((ref) => readSecretLocal(ref, ctx.baseDir));
+    const read = ctx.readSecret ?? ((ref) => readSecret(ref, ctx.baseDir ?? process.cwd()));
     try {
       tsig = await loadTsig(zone.tsig, read);
     } catch (e) {
-      // Our own messages never contain the content; a custom reader's might, so keep only ours.
-      const why = ctx.readSecret ? 'cannot be read' : (e as Error).message;
-      return fail(problem('DNS_TSIG_SECRET', `TSIG secret ${describeRef(zone.tsig.secret)} of zone ${zone.name}: ${why}`, where));
+      return fail(problem('DNS_TSIG_SECRET', `TSIG key ${zone.tsig.name} of zone ${zone.name}: ${(e as Error).message}`, where));
     }
   }
 

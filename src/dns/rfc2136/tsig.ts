@@ -1,9 +1,10 @@
-// The TSIG secret of a zone, read from its SecretRef. The referenced file (or variable) may hold
-// the bare base64 secret, a knsupdate key line (`alg:name:secret`) or a BIND key clause; only
-// the secret is taken. Messages name the reference, never its content.
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
+// The TSIG secret of a zone, read from its SecretRef (by src/inventory/secrets.ts unless the
+// caller brings a reader). The file or variable may hold the bare base64 secret, a knsupdate
+// key line (`alg:name:secret`) or a BIND key clause; only the secret is taken. Messages name
+// the reference, never its content.
 import type { SecretRef, TsigKey } from '../../inventory/types.ts';
+import { formatSecretRef } from '../../inventory/secrets.ts';
+import { MailtlsError } from '../../errors/catalog.ts';
 
 export interface TsigMaterial {
   algorithm: string;
@@ -12,24 +13,6 @@ export interface TsigMaterial {
 }
 
 const ALGORITHMS = ['hmac-md5', 'hmac-sha1', 'hmac-sha224', 'hmac-sha256', 'hmac-sha384', 'hmac-sha512'];
-
-export function describeRef(ref: SecretRef): string {
-  return ref.kind === 'env' ? `env:${ref.name}` : `file:${ref.path}`;
-}
-
-export async function readSecretLocal(ref: SecretRef, baseDir = process.cwd()): Promise<string> {
-  if (ref.kind === 'env') {
-    const v = process.env[ref.name];
-    if (v === undefined) throw new Error(`environment variable ${ref.name} is not set`);
-    return v;
-  }
-  const path = isAbsolute(ref.path) ? ref.path : resolve(baseDir, ref.path);
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    throw new Error(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
-  }
-}
 
 /** Extracts the base64 secret; throws an Error whose message never contains the content. */
 export function parseTsigSecret(text: string): string {
@@ -51,6 +34,18 @@ export function checkTsigKey(key: TsigKey): string | undefined {
   return undefined;
 }
 
+/** Reads and parses the secret. Throws only errors whose messages are safe to show. */
 export async function loadTsig(key: TsigKey, read: (ref: SecretRef) => Promise<string>): Promise<TsigMaterial> {
-  return { algorithm: key.algorithm.toLowerCase(), name: key.name, secret: parseTsigSecret(await read(key.secret)) };
+  let text: string;
+  try {
+    text = await read(key.secret);
+  } catch (e) {
+    // The inventory's reader names the reference only; a caller's reader might say more.
+    throw new Error(e instanceof MailtlsError ? e.problems.map((p) => p.message).join('; ') : `secret ${formatSecretRef(key.secret)} cannot be read`);
+  }
+  try {
+    return { algorithm: key.algorithm.toLowerCase(), name: key.name, secret: parseTsigSecret(text) };
+  } catch (e) {
+    throw new Error(`secret ${formatSecretRef(key.secret)} ${(e as Error).message}`);
+  }
 }

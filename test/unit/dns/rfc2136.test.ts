@@ -119,11 +119,12 @@ t('publish refuses invalid changes and unreadable secrets before running anythin
     assert.equal([bad.ok, bad.problems.map((p) => p.code)], [false, ['DNS_CHANGE_INVALID']]);
     const missing = await rfc2136.publish(zone, { add: [tlsa(A)], remove: [] }, {});
     assert.equal(missing.problems.map((p) => p.code), ['DNS_TSIG_SECRET']);
-    assert.match(missing.problems[0]!.message, /file:.*missing.*ENOENT/);
+    assert.match(missing.problems[0]!.message, /TSIG key k of zone lab.test: secret file:.*missing does not exist/);
     writeFileSync(join(dir, 'garbage'), 'hunter2 is my password', { mode: 0o600 });
     const garbage = await rfc2136.publish({ ...zone, tsig: { ...zone.tsig!, secret: { kind: 'file', path: join(dir, 'garbage') } } }, { add: [tlsa(A)], remove: [] }, {});
     assert.equal(garbage.problems.map((p) => p.code), ['DNS_TSIG_SECRET']);
     assert.not.match(JSON.stringify(garbage), 'hunter2');
+    assert.match(garbage.problems[0]!.message, /does not hold a base64 TSIG secret/);
     const nothing = await rfc2136.publish(zone, { add: [], remove: [] }, {});
     assert.equal(nothing, { ok: true, problems: [], lagging: [] });
   } finally {
