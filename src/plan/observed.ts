@@ -38,7 +38,7 @@ export function observedFingerprints(desired: Desired, live: Live): Record<strin
     out[`tlsa:${t.owner}@resolver`] = answerFp(lt?.resolver);
     for (const a of lt?.authoritative ?? []) out[`tlsa:${t.owner}@${a.server}`] = answerFp(a);
   }
-  return out;
+  return sorted(out);
 }
 
 export function desiredFingerprints(desired: Desired): Record<string, string> {
@@ -50,5 +50,9 @@ export function desiredFingerprints(desired: Desired): Record<string, string> {
     }
   }
   for (const t of desired.tlsa) out[`tlsa:${t.owner}`] = `records:${sha256hex(t.records.map(tlsaText).sort().join('\n')).slice(0, 32)}`;
-  return out;
+  return sorted(out);
+}
+
+function sorted(o: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

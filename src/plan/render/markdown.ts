@@ -27,13 +27,23 @@ function hostBlock(title: string, changes: Change[]): string {
     lines.push(`${signOf(c)} ${changeTitle(c)}`);
     for (const l of changeBody(c)) lines.push(`    ${l.replace(/```/g, "'''")}`);
   }
-  const what = [`${count(changes, 'deploy')} deploy`, `${count(changes, 'reload')} reload`, `${count(changes, 'fix-perms')} fix-perms`].join(', ');
+  const recs = (a: string) => changes.filter((c) => c.action === a).reduce((n, c) => n + (c.records?.length ?? 0), 0);
+  const what = [
+    [count(changes, 'deploy'), 'deploy'],
+    [count(changes, 'fix-perms'), 'permission fix'],
+    [count(changes, 'reload'), 'reload'],
+    [recs('tlsa-publish'), 'TLSA record to publish'],
+    [recs('tlsa-retire'), 'TLSA record to retire'],
+  ]
+    .filter(([n]) => Number(n) > 0)
+    .map(([n, w]) => `${n} × ${w}`)
+    .join(', ');
   return `<details><summary><b>${esc(title)}</b>: ${what}</summary>\n\n\`\`\`diff\n${lines.join('\n')}\n\`\`\`\n\n</details>\n`;
 }
 
 export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   const limit = opts.limit ?? COMMENT_LIMIT - 1_000;
-  const head: string[] = [PLAN_MARKER, `### mailtls plan: ${esc(summaryLine(plan))}`, ''];
+  const head: string[] = [PLAN_MARKER, '### mailtls plan', '', `**${esc(summaryLine(plan))}**`, ''];
   const [inv, partial] = headerLines(plan);
   head.push(esc(inv ?? ''), '');
   if (partial) head.push(`> [!WARNING]\n> ${esc(partial)}`, '');
