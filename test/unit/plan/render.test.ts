@@ -3,7 +3,6 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { suite } from '../../helpers/suite.ts';
 import { bigPlan, busyPlan, emptyPlan } from '../../fixtures/plan/scenarios.ts';
 import { COMMENT_LIMIT, PLAN_MARKER, renderJson, renderMarkdown, renderText, summaryLine } from '../../../src/plan/index.ts';
-import { containsPrivateKeyMaterial } from '../../../src/pki/index.ts';
 
 const t = suite('plan renderers');
 const dir = new URL('../../fixtures/plan/', import.meta.url);
