@@ -89,7 +89,11 @@ export function decideGroup(group: string, lines: JournalLine[]): GroupRecovery 
     if (l.step === 'done') done = d;
   }
   let action: RecoveryAction;
-  if (done) action = done.outcome === 'failed-rollback' ? 'manual' : pending ? 'reload' : 'none';
+  if (done) {
+    // A rollback whose reload failed left the old files in place: retrying the reload is safe.
+    const stuck = done.outcome === 'failed-rollback' && done.rollback_stage !== 'rollback-reload';
+    action = stuck ? 'manual' : pending ? 'reload' : 'none';
+  }
   else if (!swap) action = 'cleanup';
   else if (verified) action = 'complete';
   else action = 'rollback';

@@ -34,7 +34,9 @@ export async function deployGroup(req: DeployRequest, deps: DeployDeps): Promise
   try {
     return await transact(req, deps, r);
   } finally {
-    if (locked) {
+    // After a failed rollback the lock stays: nobody deploys over a broken host until a human
+    // has looked (the message says `mailtls unlock HOST`).
+    if (locked && r.outcome !== 'failed-rollback') {
       try {
         await deps.journal.record({ host: req.host, group: req.group, step: 'unlock' });
         await releaseLock(session, deps.stateDir, deps.runId);

@@ -130,6 +130,7 @@ t('rollback fails (restore refused): loud failure naming the kept backups, which
     assert.equal(readFileSync(keyBak), f.old.key);
     assert.is(statSync(keyBak).mode & 0o077, 0, 'the key backup is not readable by others');
     assert.equal(f.leftovers().sort(), r.rollbackFailure!.backups.map((b) => b.split('/').pop()).sort(), 'only the named backups remain');
+    assert.ok(existsSync(`${f.stateDir}/lock.json`), 'the lock stays until a human unlocks');
   }));
 
 t('reload fails again during rollback: failed-rollback, old files back in place, no backup left', () =>

@@ -90,7 +90,9 @@ t('decision table: before the swap → cleanup; verified → complete; swapped �
   const owed = decideGroup('g', [line('swap', swapData), line('reload'), line('restore'), line('restored'), line('rollback-reload'), line('done', { outcome: 'rolled-back' })]);
   assert.is(owed.action, 'reload', 'a reload that never succeeded is still owed after the run ended');
   assert.is(decideGroup('g', [line('swap', swapData), line('reload'), line('reload-ok'), line('done', { outcome: 'applied' })]).action, 'none');
-  assert.is(decideGroup('g', [line('swap', swapData), line('done', { outcome: 'failed-rollback' })]).action, 'manual');
+  assert.is(decideGroup('g', [line('swap', swapData), line('done', { outcome: 'failed-rollback', rollback_stage: 'restore' })]).action, 'manual');
+  const retry = decideGroup('g', [line('swap', swapData), line('reload'), line('restore'), line('restored'), line('rollback-reload'), line('done', { outcome: 'failed-rollback', rollback_stage: 'rollback-reload' })]);
+  assert.is(retry.action, 'reload', 'a failed rollback reload is retried');
 });
 
 t.run();
