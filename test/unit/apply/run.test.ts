@@ -90,7 +90,7 @@ t('progress without a TTY: one line per step, each prefixed with its host; the r
     const w = createWritable((chunk: string) => (text += chunk));
     const journal = await FileJournal.open(`${fs[0]!.dir}/journal`, 'run-progress');
     const r = await withProgress(['m1', 'm2'], (log) => runApply([work('m1', fs[0]!), work('m2', fs[1]!, true)], { ...opts(journal, log), parallelism: 2 }), {
-      tty: false, output: new ProcessOutput(w, w),
+      tty: false, output: new ProcessOutput(w as unknown as NodeJS.WriteStream, w as unknown as NodeJS.WriteStream),
     });
     await journal.close();
     assert.is(r.exit_code, 5);
