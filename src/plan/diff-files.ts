@@ -36,7 +36,9 @@ export function diffFiles(set: DesiredSet, fs: FileSetFacts | undefined): FilesV
         differs.push('mode');
         reasons.push(`file mode ${l.mode ?? '?'}, want ${d.mode} (${d.path})`);
       }
-      if (before.owner !== after.owner) {
+      // Compare names only when the gatherer resolved them (ids alone cannot be compared to names).
+      const namesKnown = l.owner !== undefined && l.group !== undefined;
+      if (namesKnown && before.owner !== after.owner) {
         differs.push('owner');
         reasons.push(`owner ${before.owner ?? '?'}, want ${after.owner} (${d.path})`);
       }

@@ -28,7 +28,7 @@ export function daneTouches(desired: Desired, live: Live, changes: Change[]): Da
       const probes = serviceLive(live, ds.host, ds.service)?.probes ?? [];
       for (const e of ds.endpoints) {
         if (!e.dane) continue;
-        const owner = `_${e.port}._tcp.${e.sni}`;
+        const owner = `_${e.port}._tcp.${e.sni.toLowerCase().replace(/\.$/, '')}`;
         const servedNow = [
           ...new Set(probes.filter((p) => p.ok && p.port === e.port && p.sni === e.sni).map((p) => p.chain?.[0]?.spki ?? '')),
         ].filter(Boolean);

@@ -96,6 +96,21 @@ t('key mode 0644 → fix-perms only', async (c) => {
   assert.equal(key.differs, ['mode']);
 });
 
+t('owner differs → fix-perms (owner); ids without names are not compared', async (c) => {
+  const d = await desiredFor(c.inv);
+  const live = matchingLive(d);
+  live.hosts[0]!.services[1]!.files[0]!.key.group = 'dovecot';
+  const cert = live.hosts[0]!.services[0]!.files[0]!.cert;
+  delete cert.owner;
+  delete cert.group;
+  cert.uid = 0;
+  cert.gid = 0;
+  const plan = planOf(c.inv, d, live);
+  assert.equal(plan.changes.map((x) => x.id), ['mx1/dovecot/ecdsa/fix-perms']);
+  const f = plan.changes[0]!.files!.find((x) => x.differs.length)!;
+  assert.equal([f.differs, f.before.owner, f.after.owner], [['owner'], 'root:dovecot', 'root:root']);
+});
+
 t('missing file and symlink-to-replace are deploys', async (c) => {
   const d = await desiredFor(c.inv);
   const live = matchingLive(d);
