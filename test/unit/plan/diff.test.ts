@@ -41,6 +41,12 @@ t('file conventions: no chain path → fullchain in cert; chain path → separat
   assert.equal(dv.files[2]!.mode, '0600');
   // bytes never serialise
   assert.not.match(JSON.stringify(d), 'PRIVATE KEY');
+  // combined (smtpd_tls_chain_files): one secret file, key first, then leaf, then chain
+  const inv = structuredClone(c.inv);
+  inv.hosts[0]!.services[0]!.files = { ecdsa: { cert: '/etc/postfix/all.pem', key: '/etc/postfix/all.pem', combined: true } };
+  const comb = (await desiredFor(inv)).services[0]!.sets[0]!.files;
+  assert.equal(comb.map((f) => [f.role, f.mode, f.secret]), [['combined', '0600', true]]);
+  assert.is(comb[0]!.bytes.toString(), c.leaf.keyPem + c.leaf.certPem + c.pki.intermediate.certPem);
 });
 
 t('new certificate on the same key → a deploy per service, one reload for the shared-key group', async (c) => {
