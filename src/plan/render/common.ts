@@ -29,13 +29,15 @@ export function summaryLine(plan: Plan): string {
   if (s.tlsa_publish) parts.push(`${plural(s.tlsa_publish, 'TLSA record', 'TLSA records')} to publish`);
   if (s.tlsa_retire) parts.push(`${plural(s.tlsa_retire, 'TLSA record', 'TLSA records')} to retire`);
   const tail: string[] = [];
+  const errors = plan.problems.filter((p) => p.severity === 'error').length;
+  if (errors) tail.push(plural(errors, 'error', 'errors'));
   if (s.guards_blocking) tail.push(`${plural(s.guards_blocking, 'guard blocks', 'guards block')}`);
   if (s.guards_allowed) tail.push(`${s.guards_allowed} allowed by --allow`);
   const partial = plan.partial.unreachable.length + plan.partial.excluded.length > 0;
   let line: string;
   if (parts.length) line = `Plan: ${parts.join(', ')}`;
   else if (!partial && !tail.length) return `No changes. Live state matches ${inventoryName(plan)}.`;
-  else line = partial ? 'No changes on the hosts planned (partial plan)' : 'No changes';
+  else line = partial ? 'No changes on the hosts planned (partial plan)' : errors ? 'No changes planned' : 'No changes';
   return `${line}${tail.length ? `; ${tail.join('; ')}` : ''}.`;
 }
 

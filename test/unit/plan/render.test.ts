@@ -34,6 +34,12 @@ t('the summary is the last line of the text, and says what Terraform would', () 
   assert.ok(renderText(busyPlan()).split('\n')[1]!.startsWith('PARTIAL PLAN'), 'partial plans say so at the top');
 });
 
+t('an error problem never reads as "matches"', () => {
+  const plan = emptyPlan();
+  plan.problems.push({ code: 'SOURCE_UNREADABLE', severity: 'error', message: 'x' });
+  assert.is(summaryLine(plan), 'No changes planned; 1 error.');
+});
+
 t('no colour unless asked', () => {
   assert.not.match(renderText(busyPlan()), '\x1b[');
   assert.match(renderText(busyPlan(), { color: true }), '\x1b[31m');
