@@ -13,6 +13,7 @@ export { renderText, type TextOptions } from './render/text.ts';
 export { renderMarkdown, PLAN_MARKER, COMMENT_LIMIT } from './render/markdown.ts';
 export { renderJson } from './render/json.ts';
 export { summaryLine } from './render/common.ts';
+export { selectHosts, type HostSelection } from './select.ts';
 
 import type { Inventory } from '../inventory/types.ts';
 import type { Live } from '../state/types.ts';
