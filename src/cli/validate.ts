@@ -49,6 +49,7 @@ export async function run(opts: Opts): Promise<number> {
   if (opts.format === 'json') {
     const out: Record<string, unknown> = { format_version: 1, file: opts.file, valid: !failed, problems: problemsToJson(problems) };
     if (inventory) out.summary = counts(inventory);
+    if (inventory && opts.resolved) out.inventory = inventory; // secrets are references only
     console.log(JSON.stringify(out, null, 2));
     return failed ? EXIT.error : EXIT.ok;
   }

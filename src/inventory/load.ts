@@ -43,7 +43,13 @@ export function checkInventorySource(text: string, file: string, opts: LoadOptio
   const parsed = parseYamlSource(text, file);
   if (parsed.fatal) return { problems: parsed.problems };
   const ctx: Ctx = { src: parsed.source, baseDir, problems: [...parsed.problems] };
-  const data = parsed.source.doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  let data: unknown;
+  try {
+    data = parsed.source.doc.toJS({ maxAliasCount: 1000 });
+  } catch (err) {
+    // yaml throws for input its parser accepted (alias bombs and the like): still a located problem.
+    return { problems: [...ctx.problems, problem('YAML_SYNTAX', (err as Error).message, { file, line: 1, column: 1 })] };
+  }
   const schema = schemaProblems(parsed.source, data);
   ctx.problems.push(...schema);
   if (schema.some((p) => p.severity === 'error')) return { problems: sortProblems(ctx.problems) };

@@ -99,6 +99,9 @@ function toProblem(src: YamlSource, err: ErrorObject): Problem | undefined {
       if (typeof parent['x-expected'] === 'string') {
         return problem('MISSING_KEY', `${at} ${parent['x-expected']}; "${key}" is not valid here`, locate(src, path, { key: true }));
       }
+      if (key === '<<') {
+        return problem('UNKNOWN_KEY', `YAML merge keys (<<) are not part of YAML 1.2; in ${at} repeat the keys, or put shared SSH settings under defaults.ssh`, loc);
+      }
       const known = Object.keys((parent.properties as object | undefined) ?? {});
       const inside = path.length ? `in ${at}` : 'at the top level';
       return problem('UNKNOWN_KEY', `unknown key "${key}" ${inside}${didYouMean(key, known)}`, loc);

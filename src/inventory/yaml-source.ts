@@ -30,6 +30,9 @@ export function parseYamlSource(text: string, file: string): { source: YamlSourc
     problems.push(problem('YAML_SYNTAX', message, { file, line: start.line, column: start.col }));
   }
   problems.push(...duplicateKeys(source));
+  const structural = aliasesAndKeys(source);
+  if (structural.length) fatal = true;
+  problems.push(...structural);
   if (!fatal && (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null))) {
     fatal = true;
     problems.push(problem('YAML_SYNTAX', 'the file is empty; an inventory starts with "version: 1"', { file, line: 1, column: 1 }));
@@ -53,6 +56,21 @@ function duplicateKeys(src: YamlSource): Problem[] {
           out.push(problem('DUPLICATE_KEY', `duplicate key "${String(name)}" (first defined at line ${was.line})`, at));
         } else seen.set(name, key);
       }
+    },
+  });
+  return out;
+}
+
+/** Aliases to anchors that do not exist (yaml throws on them in toJS) and non-string keys. */
+function aliasesAndKeys(src: YamlSource): Problem[] {
+  const out: Problem[] = [];
+  visit(src.doc, {
+    Alias(_, alias) {
+      if (!alias.resolve(src.doc)) out.push(problem('YAML_SYNTAX', `alias *${alias.source} refers to no anchor &${alias.source} before it`, posOf(src, alias)));
+    },
+    Pair(_, pair) {
+      const key = pair.key as Node | null;
+      if (key && !isScalar(key)) out.push(problem('YAML_SYNTAX', 'a map key must be a plain value, not a list or map', posOf(src, key)));
     },
   });
   return out;
