@@ -93,6 +93,10 @@ async function transact(req: DeployRequest, deps: DeployDeps, r: GroupResult): P
   }));
   const writes = targets.filter((t) => t.action === 'write');
   const changed = targets.filter((t) => t.action !== 'none');
+  if (req.reload === 'never' && writes.length) {
+    // A fix-perms request never writes bytes: the files changed since the plan was made.
+    return stop('inspect', `${writes.map((t) => t.file.path).join(', ')}: contents differ from the plan's (changed since planning?)`, [], 'APPLY_REQUEST_INVALID');
+  }
   const needsReload = req.reload === 'always' || (req.reload === 'if-changed' && writes.length > 0);
   if (!changed.length && !needsReload) {
     ev('done', 'ok', 'already as desired: nothing written, nothing reloaded');

@@ -17,6 +17,11 @@ export const applyCodes: Record<string, CatalogEntry> = {
     severity: 'error',
     title: 'the deploy request contradicts itself (two different contents for one file, …)',
   },
+  APPLY_DEPENDENCY_PENDING: {
+    severity: 'error',
+    title: 'a change waits for another one (a TLSA publish) that has not been carried out',
+    hint: 'run the DNS phase first, or apply the whole plan',
+  },
   APPLY_INSPECT_FAILED: { severity: 'error', title: 'the current files could not be read' },
   APPLY_KEY_MISMATCH: {
     severity: 'error',
