@@ -4,14 +4,22 @@ import type { KeyObject, X509Certificate } from 'node:crypto';
 import type { KeyAlgorithm } from '../inventory/types.ts';
 import type { CertFacts, KeyFacts } from '../state/types.ts';
 import { sanNames } from './names.ts';
+import { spkiFromCertDer } from './der.ts';
 
 export function sha256Hex(data: Buffer | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** DER SubjectPublicKeyInfo of a certificate or (public or private) key. */
+/** DER SubjectPublicKeyInfo of a certificate (as it carries it) or of a (public or private) key. */
 export function spkiDer(source: X509Certificate | KeyObject): Buffer {
-  const pub = 'raw' in source ? source.publicKey : source.type === 'public' ? source : createPublicKey(source);
+  if ('raw' in source) {
+    try {
+      return spkiFromCertDer(source.raw);
+    } catch {
+      return source.publicKey.export({ type: 'spki', format: 'der' });
+    }
+  }
+  const pub = source.type === 'public' ? source : createPublicKey(source);
   return pub.export({ type: 'spki', format: 'der' });
 }
 

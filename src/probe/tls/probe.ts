@@ -3,8 +3,8 @@
 // always destroyed, and a failure is a precise result, never an exception.
 import { connect as netConnect, isIP } from 'node:net';
 import type { Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
-import type { ConnectionOptions } from 'node:tls';
+import { connect as tlsConnect, createSecureContext } from 'node:tls';
+import type { ConnectionOptions, SecureContext } from 'node:tls';
 import type { KeyAlgorithm, StartTls } from '../../inventory/types.ts';
 import type { CertFacts, ProbeResult } from '../../state/types.ts';
 import { algorithmOptions } from './algorithms.ts';
@@ -53,6 +53,19 @@ function tcpConnect(req: ProbeRequest, timeoutMs: number, track: (s: Socket) => 
   });
 }
 
+// One client context per forced algorithm, built once: building it per probe costs more CPU than
+// reading the whole served chain.
+const contexts = new Map<string, SecureContext>();
+function clientContext(algorithm: KeyAlgorithm | undefined): SecureContext {
+  const key = algorithm ?? 'any';
+  let ctx = contexts.get(key);
+  if (!ctx) {
+    ctx = createSecureContext(algorithm ? algorithmOptions[algorithm] : {});
+    contexts.set(key, ctx);
+  }
+  return ctx;
+}
+
 interface Handshake {
   version?: string;
   chain: CertFacts[];
@@ -66,7 +79,7 @@ function tlsHandshake(req: ProbeRequest, socket: Socket, timeoutMs: number, trac
       rejectUnauthorized: false,
     };
     if (isIP(req.sni) === 0 && req.sni) opts.servername = req.sni;
-    if (req.algorithm) Object.assign(opts, algorithmOptions[req.algorithm]);
+    opts.secureContext = clientContext(req.algorithm);
     const tls = tlsConnect(opts);
     track(tls);
     const timer = setTimeout(() => reject(new ProbeFailure('timeout', `TLS handshake with ${target(req)} did not finish within ${timeoutMs} ms`)), timeoutMs);

@@ -2,6 +2,7 @@ import * as assert from 'uvu/assert';
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { suite } from '../../helpers/suite.ts';
 import { makePki, opensslSpkiSha256 } from './openssl-fixtures.ts';
+import { spkiFromCertDer } from '../../../src/pki/der.ts';
 import type { Pki } from './openssl-fixtures.ts';
 import { certFacts, keyFacts, keyMatchesCert, parsePemBundle, chainInOrder, firstChainBreak, containsPrivateKeyMaterial } from '../../../src/pki/index.ts';
 
@@ -100,6 +101,17 @@ t('chainInOrder / firstChainBreak on real chains', ({ pki }) => {
   } finally {
     other.cleanup();
   }
+});
+
+t('SPKI read from the certificate DER equals what OpenSSL exports, for every key type', ({ pki }) => {
+  const pems = [pki.root.certPem, pki.intermediate.certPem, pki.issue('x.lab.test', 'rsa', ['x.lab.test']).certPem,
+    pki.issue('x.lab.test', 'ec', ['x.lab.test']).certPem, pki.selfSigned('x.lab.test', 'ed25519', ['x.lab.test']).certPem];
+  for (const pem of pems) {
+    const c = new X509Certificate(pem);
+    assert.ok(spkiFromCertDer(c.raw).equals(c.publicKey.export({ type: 'spki', format: 'der' })));
+  }
+  assert.throws(() => spkiFromCertDer(Buffer.from('300a0201', 'hex')), /truncated|bad/);
+  assert.throws(() => spkiFromCertDer(Buffer.from('0400', 'hex')), /certificate|truncated/);
 });
 
 t.run();
