@@ -7,6 +7,7 @@ export { diff, orderChanges } from './diff.ts';
 export { guards, runGuards, checkAllow, type Guard, type GuardContext } from './guards/index.ts';
 export { makePlan, planBlocked, summarize, type MakePlanInput } from './make-plan.ts';
 export { planHash } from './plan-hash.ts';
+export { desiredFingerprints, observedFingerprints } from './observed.ts';
 export { readGitInfo, type GitInfo } from './git-info.ts';
 export { readPlanFile, writePlanFile, validatePlan, planToJson, comparePlanToLive, describeDifferences } from './saved.ts';
 export { renderText, type TextOptions } from './render/text.ts';
