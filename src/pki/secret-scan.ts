@@ -32,6 +32,8 @@ function looksLikePrivateKeyDer(der: Buffer): string | undefined {
 
 const BASE64_RUN = /[A-Za-z0-9+/]{40,}/g;
 const HEX_RUN = /\b(?:30[0-9a-fA-F]{30,})/g;
+// JSON.stringify(buffer): {"type":"Buffer","data":[48,130,…]}
+const BUFFER_JSON = /"type"\s*:\s*"Buffer"\s*,\s*"data"\s*:\s*\[\s*(\d[\d,\s]{10,})/g;
 const JWK_PRIVATE = /"kty"\s*:\s*"[A-Za-z]+"[^{}]*"d"\s*:\s*"|"d"\s*:\s*"[A-Za-z0-9_-]{16,}"[^{}]*"kty"\s*:/g;
 
 /** Every place in `text` that looks like private-key material. */
@@ -45,6 +47,11 @@ export function findPrivateKeyMaterial(text: string): SecretHit[] {
   for (const m of text.matchAll(HEX_RUN)) {
     const kind = looksLikePrivateKeyDer(Buffer.from(m[0].slice(0, 64), 'hex'));
     if (kind) hits.push({ kind: `hex-${kind}`, index: m.index ?? 0 });
+  }
+  for (const m of text.matchAll(BUFFER_JSON)) {
+    const bytes = m[1]!.split(',').slice(0, 32).map((x) => Number(x.trim()) & 0xff);
+    const kind = looksLikePrivateKeyDer(Buffer.from(bytes));
+    if (kind) hits.push({ kind: `buffer-json-${kind}`, index: m.index ?? 0 });
   }
   for (const m of text.matchAll(JWK_PRIVATE)) hits.push({ kind: 'jwk-private-key', index: m.index ?? 0 });
   return hits.sort((a, b) => a.index - b.index);

@@ -24,9 +24,16 @@ export function connectFailure(err: unknown, target: string): ProbeFailure {
   return new ProbeFailure('unreachable', `cannot connect to ${target}: ${describe(err)}`);
 }
 
+// OpenSSL's reading of a plain-text answer ("220 …", "* OK …") as a TLS record.
+const PLAINTEXT = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST']);
+
 /** Maps an error of the TLS handshake. */
 export function handshakeFailure(err: unknown): ProbeFailure {
   if (err instanceof ProbeFailure) return err;
+  const code = (err as NodeJS.ErrnoException)?.code ?? '';
+  if (PLAINTEXT.has(code)) {
+    return new ProbeFailure('protocol', `the server answered in plain text, not TLS (${describe(err)}); is this a STARTTLS port?`);
+  }
   return new ProbeFailure('handshake', `TLS handshake failed: ${describe(err)}`);
 }
 

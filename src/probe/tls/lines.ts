@@ -12,6 +12,8 @@ export class LineConn {
   private ended = false;
   private failed: Error | undefined;
   private wake: (() => void) | undefined;
+  /** A whole reply (every line of it) must arrive by then: reset by each command we send. */
+  private deadline: number;
   private readonly onData = (d: Buffer) => {
     this.buf += d.toString('latin1');
     this.poke();
@@ -31,6 +33,7 @@ export class LineConn {
   constructor(socket: Socket, timeoutMs: number) {
     this.socket = socket;
     this.timeoutMs = timeoutMs;
+    this.deadline = Date.now() + timeoutMs;
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
     socket.on('close', this.onEnd);
@@ -45,7 +48,6 @@ export class LineConn {
 
   /** Next line without its CRLF. `step` names what we wait for, for the error message. */
   async readLine(step: string): Promise<string> {
-    const deadline = Date.now() + this.timeoutMs;
     for (;;) {
       const nl = this.buf.indexOf('\n');
       if (nl >= 0) {
@@ -57,7 +59,7 @@ export class LineConn {
       if (this.buf.length > MAX_BUFFER) throw new ProbeFailure('protocol', `no line end in ${MAX_BUFFER} bytes while waiting for ${step}`);
       if (this.failed) throw new ProbeFailure('protocol', `connection failed while waiting for ${step}: ${describe(this.failed)}`);
       if (this.ended) throw new ProbeFailure('protocol', `server closed the connection while waiting for ${step}`);
-      const left = deadline - Date.now();
+      const left = this.deadline - Date.now();
       if (left <= 0) throw new ProbeFailure('timeout', `no answer within ${this.timeoutMs} ms while waiting for ${step}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
@@ -70,6 +72,7 @@ export class LineConn {
   }
 
   write(line: string): void {
+    this.deadline = Date.now() + this.timeoutMs;
     this.socket.write(`${line}\r\n`, 'latin1');
   }
 

@@ -23,6 +23,7 @@ t('every PEM key flavour is found, with and without its markers', ({ pki }) => {
     assert.ok(containsPrivateKeyMaterial(`log: ${body(keyPem)}`), `${spec} ${fmt} base64 lines`);
     const der = createPrivateKey(keyPem).export({ type: 'pkcs8', format: 'der' });
     assert.ok(containsPrivateKeyMaterial(`hex ${der.toString('hex')}`), `${spec} hex DER`);
+    assert.ok(containsPrivateKeyMaterial(JSON.stringify({ key: der })), `${spec} Buffer as JSON`);
   }
 });
 
@@ -46,6 +47,7 @@ t('identities are not flagged: certificates, public keys, facts, TLSA, JWK publi
     cert.raw.toString('hex'),
     JSON.stringify(certFacts(cert)), JSON.stringify(tlsaRecord(cert, 3, 0, 0)),
     JSON.stringify(pub.export({ format: 'jwk' })),
+    JSON.stringify({ raw: cert.raw }),
   ].join('\n');
   assert.equal(findPrivateKeyMaterial(text), []);
 });

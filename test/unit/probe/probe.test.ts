@@ -148,6 +148,20 @@ t('refused port, closing server, silent server', async (ctx) => {
   assert.match(s2.error!.message, /TLS handshake/);
 });
 
+t('a reply that never ends times out as a whole (per step, not per line)', async (ctx) => {
+  const drip = await keep(ctx, rudeServer('drip'));
+  const r = await probe(ctx, { address: '127.0.0.1', port: drip.port, sni: 'mx.lab.test', starttls: 'smtp', timeoutMs: 300 });
+  assert.is(r.error?.code, 'timeout');
+  assert.match(r.error!.message, /SMTP greeting/);
+});
+
+t('implicit TLS against a plain-text (STARTTLS) port says so', async (ctx) => {
+  const smtp = await keep(ctx, startTlsServer('smtp', ctx.dual));
+  const r = await probe(ctx, { address: '127.0.0.1', port: smtp.port, sni: 'mx.lab.test' });
+  assert.is(r.error?.code, 'protocol');
+  assert.match(r.error!.message, /plain text, not TLS .*STARTTLS port\?/);
+});
+
 t('IPv6 literal: implicit TLS and SMTP STARTTLS on ::1', async (ctx) => {
   const tls = await keep(ctx, implicitTlsServer(ctx.dual, '::1'));
   const smtp = await keep(ctx, startTlsServer('smtp', ctx.dual, {}, '::1'));

@@ -176,11 +176,18 @@ export function implicitTlsServer(tls: ServerTls, host = '127.0.0.1'): Promise<R
   return listen(server, host, sni);
 }
 
-/** Accepts and then misbehaves: `silent` never writes, `close` hangs up, `garbage` sends nonsense. */
-export function rudeServer(kind: 'silent' | 'close' | 'garbage', host = '127.0.0.1'): Promise<Running> {
+/**
+ * Accepts and then misbehaves: `silent` never writes, `close` hangs up, `garbage` sends nonsense,
+ * `drip` sends an endless multi-line SMTP greeting, one line every 50 ms.
+ */
+export function rudeServer(kind: 'silent' | 'close' | 'garbage' | 'drip', host = '127.0.0.1'): Promise<Running> {
   const server = createNetServer((sock) => {
     if (kind === 'close') sock.destroy();
     else if (kind === 'garbage') sock.write('HTTP/1.1 400 Bad Request\r\n\r\n');
+    else if (kind === 'drip') {
+      const timer = setInterval(() => sock.write('220-still greeting\r\n'), 50);
+      sock.on('close', () => clearInterval(timer));
+    }
   });
   return listen(server, host, []);
 }
