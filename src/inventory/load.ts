@@ -78,7 +78,13 @@ export function checkInventorySource(text: string, file: string, opts: LoadOptio
 }
 
 /** File order: by line, then column; problems without a location keep their order, last. */
-function sortProblems(ps: Problem[]): Problem[] {
+function sortProblems(all: Problem[]): Problem[] {
+  // The same finding twice (e.g. once per defaulted endpoint) is one problem.
+  const seen = new Set<string>();
+  const ps = all.filter((p) => {
+    const id = JSON.stringify([p.code, p.message, p.where]);
+    return seen.has(id) ? false : (seen.add(id), true);
+  });
   const key = (p: Problem) => (isLoc(p.where) ? p.where.line * 100000 + p.where.column : Number.MAX_SAFE_INTEGER);
   return ps.map((p, i) => ({ p, i })).sort((a, b) => key(a.p) - key(b.p) || a.i - b.i).map((x) => x.p);
 }

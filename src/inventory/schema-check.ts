@@ -124,6 +124,11 @@ function toProblem(src: YamlSource, err: ErrorObject): Problem | undefined {
       const expected = typeof parent['x-expected'] === 'string' ? parent['x-expected'] : `matching ${String(err.params.pattern)}`;
       return problem('BAD_VALUE', `${at} must be ${expected}, not ${describe(err.data)}`, where);
     }
+    case 'minItems':
+    case 'minProperties':
+    case 'minLength':
+      if (err.params.limit === 1) return problem('BAD_VALUE', `${at} must not be empty`, where);
+      return problem('BAD_VALUE', `${at} needs at least ${String(err.params.limit)} ${err.keyword === 'minLength' ? 'characters' : 'entries'}`, where);
     default: {
       const what = isSecret ? '' : ` (got ${describe(err.data)})`;
       return problem('BAD_VALUE', `${at} ${err.message ?? 'is not allowed'}${err.keyword.startsWith('min') || err.keyword.startsWith('max') ? what : ''}`, where);
@@ -138,5 +143,6 @@ function secretProblem(at: string, value: string, where: ReturnType<typeof locat
     return problem('BAD_SECRET_REF', `${at} uses the unknown reference scheme "${scheme[1]}:"; use env:NAME or file:path`, where);
   }
   if (/^(env|file):/i.test(value)) return problem('BAD_SECRET_REF', `${at} is not a valid reference; use env:NAME (letters, digits, _) or file:path`, where);
+  if (/^(~|\.{0,2}\/)[^\s]*$/.test(value)) return problem('BAD_SECRET_REF', `${at} looks like a path; write it as a reference: file:<path>`, where);
   return problem('LITERAL_SECRET', `${at} must be a reference (env:NAME or file:path), not the secret itself`, where);
 }

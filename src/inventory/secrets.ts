@@ -1,7 +1,8 @@
 // Secrets stay references in the inventory (`env:NAME`, `file:path`) and are read only when
 // used. Errors name the reference, never the value.
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
+import { homedir } from 'node:os';
 import type { SecretRef } from './types.ts';
 import { MailtlsError, problem } from '../errors/catalog.ts';
 
@@ -18,8 +19,9 @@ export function formatSecretRef(ref: SecretRef): string {
   return ref.kind === 'env' ? `env:${ref.name}` : `file:${ref.path}`;
 }
 
-/** Absolute path of a `file:` reference (relative ones resolve against the inventory's directory). */
+/** Absolute path of a `file:` reference: `~/` is the home directory, relative paths start at the inventory's directory. */
 export function secretPath(ref: { path: string }, baseDir: string): string {
+  if (ref.path === '~' || ref.path.startsWith('~/')) return join(homedir(), ref.path.slice(1));
   return isAbsolute(ref.path) ? ref.path : resolve(baseDir, ref.path);
 }
 

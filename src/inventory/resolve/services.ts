@@ -122,7 +122,12 @@ function endpoint(
   let starttls = e.starttls;
   if (starttls === undefined && known?.starttls) [starttls, defaulted.starttls] = [known.starttls, mode.name];
   else if (starttls === undefined) defaulted.starttls = 'default (implicit TLS)';
-  const sni = e.sni ?? ((defaulted.sni = 'certificate'), cert?.names[0] ?? inp.hostName);
+  // The first name that is not a wildcard: a wildcard cannot be sent as SNI.
+  const certName = cert?.names.find((n) => !n.startsWith('*.'));
+  if (e.sni === undefined && cert && !certName) {
+    report(ctx, 'MISSING_KEY', `certificate ${cert.name} has only wildcard names; give this endpoint an sni`, path);
+  }
+  const sni = e.sni ?? ((defaulted.sni = 'certificate'), certName ?? cert?.names[0] ?? inp.hostName);
   let dane = e.dane;
   if (dane === undefined) {
     dane = !!known?.dane && !!zoneFor(inp.zones, sni);

@@ -55,7 +55,12 @@ export function resolveSsh(ctx: Ctx, raw: RawInventory, hostName: string, addres
   const timeout = pick('connect_timeout');
   const connectTimeoutMs = timeout ? (parseDuration(timeout.value!) ?? 10) * 1000 : builtin('connect_timeout', SSH_DEFAULTS.connectTimeoutMs);
   const identityText = pick('identity')?.value;
-  const jump = pick('jump');
+  let jump = pick('jump');
+  // A jump host from defaults.ssh does not apply to the jump host itself.
+  if (jump && jump.value === hostName && own.jump === undefined) {
+    jump = undefined;
+    delete defaulted.jump;
+  }
 
   const hostKeys: string[] = [...(pick('host_keys')?.value ?? [])];
   const kh = pick('known_hosts');

@@ -99,4 +99,35 @@ t('literal secrets are refused without echoing them', () => {
   assert.not.match(JSON.stringify(problems), 'MIIEvQ');
 });
 
+t('a path where a secret reference belongs gets a file: hint; ~ expands to the home directory', async () => {
+  const text = minimal().replace('identity: env:SSH_KEY', 'identity: ~/.ssh/id_ed25519');
+  const { problems } = checkInventorySource(text, 'hosts.yaml');
+  assert.equal(problems.map((p) => `${p.code} ${p.message}`), ['BAD_SECRET_REF hosts.mx1.ssh.identity looks like a path; write it as a reference: file:<path>']);
+  const { secretPath } = await import('../../../src/inventory/index.ts');
+  const { homedir } = await import('node:os');
+  assert.is(secretPath({ path: '~/.ssh/id' }, '/inv'), `${homedir()}/.ssh/id`);
+  assert.is(secretPath({ path: 'keys/id' }, '/inv'), '/inv/keys/id');
+});
+
+t('a jump host set in defaults.ssh does not apply to the jump host itself', () => {
+  const text = minimal()
+    .replace('version: 1\n', 'version: 1\ndefaults:\n  ssh:\n    jump: gw\n')
+    .replace('certificates:', host('gw') + 'certificates:');
+  const { inventory, problems } = checkInventorySource(text, 'hosts.yaml');
+  assert.equal(problems, []);
+  assert.equal(inventory!.hosts.map((h) => [h.name, h.ssh.jump]), [['mx1', 'gw'], ['gw', undefined]]);
+});
+
+t('a certificate with only wildcard names needs an explicit sni, reported once per service', () => {
+  const text = minimal().replace('names: [mx1.example.org]', 'names: ["*.example.org"]');
+  assert.equal(codes(text), ['10 MISSING_KEY']);
+  const ok = text.replace('        certificate: mail\n', '        certificate: mail\n        endpoints: [{ port: 25, sni: mx1.example.org }]\n');
+  assert.equal(codes(ok), []);
+});
+
+t('empty maps and lists say so', () => {
+  const { problems } = checkInventorySource('version: 1\nhosts: {}\n', 'hosts.yaml');
+  assert.equal(problems.map((p) => `${p.code} ${p.message}`), ['BAD_VALUE hosts must not be empty']);
+});
+
 t.run();
