@@ -34,6 +34,9 @@ export function handshakeFailure(err: unknown): ProbeFailure {
   if (PLAINTEXT.has(code)) {
     return new ProbeFailure('protocol', `the server answered in plain text, not TLS (${describe(err)}); is this a STARTTLS port?`);
   }
+  if (code === 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION' || code === 'ERR_SSL_UNSUPPORTED_PROTOCOL') {
+    return new ProbeFailure('handshake', `no common TLS version: the probe offers TLS 1.2 and 1.3 only, the server refused them (${describe(err)})`);
+  }
   return new ProbeFailure('handshake', `TLS handshake failed: ${describe(err)}`);
 }
 

@@ -1,5 +1,7 @@
 import * as assert from 'uvu/assert';
 import { X509Certificate } from 'node:crypto';
+import { createServer as createTlsServer } from 'node:tls';
+import type { AddressInfo } from 'node:net';
 import { suite } from '../../helpers/suite.ts';
 import { makePki } from '../pki/openssl-fixtures.ts';
 import type { Issued, Pki } from '../pki/openssl-fixtures.ts';
@@ -160,6 +162,19 @@ t('implicit TLS against a plain-text (STARTTLS) port says so', async (ctx) => {
   const r = await probe(ctx, { address: '127.0.0.1', port: smtp.port, sni: 'mx.lab.test' });
   assert.is(r.error?.code, 'protocol');
   assert.match(r.error!.message, /plain text, not TLS .*STARTTLS port\?/);
+});
+
+t('a server that only speaks TLS 1.1 or older is a handshake failure that says so', async (ctx) => {
+  const old = createTlsServer({ key: ctx.rsa.keyPem, cert: ctx.rsa.certPem, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT:@SECLEVEL=0' }, (s) => s.end());
+  old.on('tlsClientError', () => {});
+  await new Promise<void>((r) => old.listen(0, '127.0.0.1', r));
+  try {
+    const r = await probe(ctx, { address: '127.0.0.1', port: (old.address() as AddressInfo).port, sni: 'mx.lab.test' });
+    assert.is(r.error?.code, 'handshake');
+    assert.match(r.error!.message, /no common TLS version/);
+  } finally {
+    await new Promise((r) => old.close(r));
+  }
 });
 
 t('IPv6 literal: implicit TLS and SMTP STARTTLS on ::1', async (ctx) => {
