@@ -1,8 +1,10 @@
 // Local checks of the desired material before anything touches a target: the key matches the
-// leaf, the chain is in order, the leaf covers the names and is valid now. Minimal node:crypto
-// (src/pki holds the full maths); messages carry identities, never material.
-import { X509Certificate, createHash, createPrivateKey, createPublicKey } from 'node:crypto';
-import { isIP } from 'node:net';
+// leaf, the chain is in order, the leaf covers the names and is valid now (src/pki maths).
+// Messages carry identities (serial, SPKI, subject), never material.
+import type { X509Certificate } from 'node:crypto';
+import {
+  certFacts, firstChainBreak, isExpired, isNotYetValid, keyMatchesCert, namesCovered, parsePemBundle, spkiSha256,
+} from '../pki/index.ts';
 
 export interface MaterialFinding {
   code: 'APPLY_KEY_MISMATCH' | 'APPLY_CHAIN_ORDER' | 'APPLY_NAME_MISSING' | 'APPLY_CERT_DATES' | 'APPLY_MATERIAL_UNPARSABLE';
@@ -16,91 +18,43 @@ export interface LeafIdentity {
   notAfter: string;
 }
 
-const PEM = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]+?-----END \1-----/g;
-
-export function pemBlocks(bytes: Buffer): { label: string; text: string }[] {
-  return [...bytes.toString('latin1').matchAll(PEM)].map((m) => ({ label: m[1] ?? '', text: m[0] }));
-}
-
-export function certificatesIn(bytes: Buffer): X509Certificate[] {
-  return pemBlocks(bytes)
-    .filter((b) => b.label === 'CERTIFICATE')
-    .map((b) => new X509Certificate(b.text));
-}
-
-export function spkiOf(cert: X509Certificate): string {
-  return createHash('sha256').update(cert.publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
-}
-
+/** Identity of the first certificate in `bytes` (a cert, fullchain or combined file). */
 export function leafIdentity(bytes: Buffer): LeafIdentity | undefined {
   try {
-    const leaf = certificatesIn(bytes)[0];
+    const leaf = parsePemBundle(bytes).certs[0];
     if (!leaf) return undefined;
-    return {
-      fingerprint: createHash('sha256').update(leaf.raw).digest('hex'),
-      spki: spkiOf(leaf),
-      serial: leaf.serialNumber,
-      notAfter: new Date(leaf.validTo).toISOString(),
-    };
+    const f = certFacts(leaf);
+    return { fingerprint: f.fingerprint, spki: f.spki, serial: f.serial, notAfter: f.notAfter };
   } catch {
     return undefined;
   }
 }
 
-function covers(cert: X509Certificate, name: string): boolean {
-  if (isIP(name)) return !!cert.checkIP(name);
-  return !!cert.checkHost(name, { subject: 'default' });
-}
+const subject = (c: X509Certificate) => c.subject.replace(/\n/g, ', ');
 
 /** Checks one file set given the bytes of its files in order (leaf first, key anywhere). */
 export function checkMaterial(files: Buffer[], names: string[], now: Date): MaterialFinding[] {
   const out: MaterialFinding[] = [];
-  let certs: X509Certificate[] = [];
-  let keyPem: string | undefined;
-  try {
-    for (const b of files) {
-      certs = certs.concat(certificatesIn(b));
-      keyPem ??= pemBlocks(b).find((x) => /PRIVATE KEY$/.test(x.label))?.text;
-    }
-  } catch {
-    return [{ code: 'APPLY_MATERIAL_UNPARSABLE', message: 'a certificate in the desired files does not parse' }];
-  }
+  const bundles = files.map((b) => parsePemBundle(b));
+  const certs = bundles.flatMap((b) => b.certs);
+  const key = bundles.find((b) => b.key)?.key;
+  for (const e of bundles.flatMap((b) => b.errors)) out.push({ code: 'APPLY_MATERIAL_UNPARSABLE', message: e });
   const leaf = certs[0];
-  if (!leaf) return [{ code: 'APPLY_MATERIAL_UNPARSABLE', message: 'no certificate in the desired files' }];
-  const id = leafIdentity(Buffer.from(leaf.toString()));
-  if (!keyPem) {
+  if (!leaf) return [...out, { code: 'APPLY_MATERIAL_UNPARSABLE', message: 'no certificate in the desired files' }];
+  if (!key) {
     out.push({ code: 'APPLY_MATERIAL_UNPARSABLE', message: 'no private key in the desired files' });
-  } else {
-    let keySpki: string | undefined;
-    try {
-      const pub = createPublicKey(createPrivateKey(keyPem));
-      keySpki = createHash('sha256').update(pub.export({ type: 'spki', format: 'der' })).digest('hex');
-    } catch {
-      out.push({ code: 'APPLY_MATERIAL_UNPARSABLE', message: 'the private key does not parse' });
-    }
-    if (keySpki && keySpki !== id?.spki) {
-      out.push({
-        code: 'APPLY_KEY_MISMATCH',
-        message: `key SPKI ${keySpki} does not match the leaf (serial ${leaf.serialNumber}, SPKI ${id?.spki})`,
-      });
-    }
+  } else if (!keyMatchesCert(key, leaf)) {
+    out.push({ code: 'APPLY_KEY_MISMATCH', message: `key SPKI ${spkiSha256(key)} does not match the leaf (serial ${leaf.serialNumber}, SPKI ${spkiSha256(leaf)})` });
   }
-  for (let i = 0; i + 1 < certs.length; i++) {
-    const [a, b] = [certs[i]!, certs[i + 1]!];
-    if (!a.checkIssued(b)) {
-      out.push({ code: 'APPLY_CHAIN_ORDER', message: `certificate ${i} (${a.subject.replace(/\n/g, ', ')}) is not issued by certificate ${i + 1} (${b.subject.replace(/\n/g, ', ')})` });
-    }
+  const brk = firstChainBreak(certs);
+  if (brk >= 0 && certs[brk + 1]) {
+    out.push({ code: 'APPLY_CHAIN_ORDER', message: `certificate ${brk} (${subject(certs[brk]!)}) is not issued by certificate ${brk + 1} (${subject(certs[brk + 1]!)})` });
   }
-  for (const n of names) {
-    if (!covers(leaf, n)) out.push({ code: 'APPLY_NAME_MISSING', message: `leaf (serial ${leaf.serialNumber}) does not cover ${n}` });
+  for (const n of namesCovered(leaf, names).missing) {
+    out.push({ code: 'APPLY_NAME_MISSING', message: `leaf (serial ${leaf.serialNumber}) does not cover ${n}` });
   }
-  const from = new Date(leaf.validFrom);
-  const to = new Date(leaf.validTo);
-  if (now < from || now > to) {
-    out.push({
-      code: 'APPLY_CERT_DATES',
-      message: `leaf (serial ${leaf.serialNumber}) is valid ${from.toISOString()} – ${to.toISOString()}, not at ${now.toISOString()}`,
-    });
+  if (isExpired(leaf, now) || isNotYetValid(leaf, now)) {
+    out.push({ code: 'APPLY_CERT_DATES', message: `leaf (serial ${leaf.serialNumber}) is valid ${new Date(leaf.validFrom).toISOString()} – ${new Date(leaf.validTo).toISOString()}, not at ${now.toISOString()}` });
   }
   return out;
 }
