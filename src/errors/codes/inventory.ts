@@ -30,7 +30,9 @@ export const inventoryCodes: Record<string, CatalogEntry> = {
   TLSA_DUPLICATE: { severity: 'error', title: 'two TLSA entries for the same name and port' },
   SNI_NOT_COVERED: { severity: 'warning', title: "an endpoint's SNI is not among its certificate's names" },
   UNUSED_CERTIFICATE: { severity: 'warning', title: 'a certificate no service serves' },
-  KNOWN_HOSTS_MISSING: { severity: 'error', title: 'the known_hosts file does not exist' },
+  // A warning: the lab (and first-time set-ups) create the file later. Until it exists the host
+  // has no pin from it, and the transport refuses to connect to an unpinned host.
+  KNOWN_HOSTS_MISSING: { severity: 'warning', title: 'the known_hosts file does not exist (yet)', hint: 'Until it exists no host key is pinned from it, and mailtls refuses to connect to the host.' },
   KNOWN_HOSTS_BAD_LINE: { severity: 'warning', title: 'a known_hosts line cannot be parsed and is skipped' },
   KNOWN_HOSTS_REVOKED: { severity: 'warning', title: 'a host key marked @revoked is not pinned' },
   NO_HOST_KEY: { severity: 'error', title: 'a host has no pinned SSH host key', hint: 'Add host_keys lines (ssh-keyscan -t ed25519 HOST) or a known_hosts file with a line for the address.' },

@@ -23,7 +23,7 @@ function readKnownHosts(ctx: Ctx, file: string, shown: string, path: Path): Know
   if (cache.has(file)) return cache.get(file)!;
   let parsed: KnownHostsParse | null = null;
   if (!existsSync(file)) {
-    report(ctx, 'KNOWN_HOSTS_MISSING', `known_hosts file ${shown} does not exist${isAbsolute(shown) ? '' : " (relative paths start at the inventory's directory)"}`, path);
+    report(ctx, 'KNOWN_HOSTS_MISSING', `known_hosts file ${shown} does not exist${isAbsolute(shown) ? '' : " (relative paths start at the inventory's directory)"}; until it does, hosts that rely on it have no pinned key and are not connected to`, path);
   } else {
     parsed = parseKnownHosts(readFileSync(file, 'utf8'));
     for (const b of parsed.bad) report(ctx, 'KNOWN_HOSTS_BAD_LINE', `${shown}:${b.line}: ${b.reason}; line skipped`, path);

@@ -77,4 +77,11 @@ t('a known_hosts file with no line for the host is NO_HOST_KEY, located at known
   ]);
 });
 
+t('a known_hosts file that does not exist yet is a located warning; the host has no pin', () => {
+  const text = minimal().replace(`      host_keys:\n        - ${KEY}\n`, '      known_hosts: ssh/known_hosts\n');
+  const { inventory, problems } = checkInventorySource(text, 'hosts.yaml', { baseDir: '/nonexistent' });
+  assert.equal(problems.map((p) => `${p.severity} ${p.code} ${JSON.stringify(p.where)}`), ['warning KNOWN_HOSTS_MISSING {"file":"hosts.yaml","line":7,"column":7}']);
+  assert.equal(inventory!.hosts[0]!.ssh.hostKeys, []);
+});
+
 t.run();
