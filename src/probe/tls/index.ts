@@ -6,3 +6,4 @@ export { probeProblem, endpointLabel } from './problems.ts';
 export { ProbeFailure } from './failure.ts';
 export type { ProbeErrorCode } from './failure.ts';
 export { algorithmOptions } from './algorithms.ts';
+export { probeRequestsFor } from './requests.ts';
