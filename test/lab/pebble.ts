@@ -1,0 +1,31 @@
+// pebble: the ACME server. Its HTTPS endpoint uses the lab's own CA; DNS-01 is checked against
+// Knot (ns1) directly. No random sleeps, no random nonce rejections (tests must be repeatable).
+import { writeFileSync } from 'node:fs';
+import { ADDR, PEBBLE_ACME_PORT, PEBBLE_MGMT_PORT } from './layout.ts';
+import type { Layout } from './layout.ts';
+
+export function writePebbleConfig(l: Layout): void {
+  const p = l.pebble;
+  const conf = {
+    pebble: {
+      listenAddress: `${ADDR.pebble}:${PEBBLE_ACME_PORT}`,
+      managementListenAddress: `${ADDR.pebble}:${PEBBLE_MGMT_PORT}`,
+      certificate: p.cert,
+      privateKey: p.key,
+      httpPort: 5002,
+      tlsPort: 5001,
+      ocspResponderURL: '',
+      externalAccountBindingRequired: false,
+    },
+  };
+  writeFileSync(p.config, JSON.stringify(conf, null, 2) + '\n');
+}
+
+export function pebbleArgv(l: Layout): string[] {
+  return ['pebble', '-config', l.pebble.config, '-dnsserver', `${ADDR.ns1}:53`];
+}
+
+export const PEBBLE_ENV = {
+  PEBBLE_VA_NOSLEEP: '1',
+  PEBBLE_WFE_NONCEREJECT: '0',
+};
