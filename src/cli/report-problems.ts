@@ -1,6 +1,7 @@
 // Prints problems the one way every verb does: `FILE:LINE:COL severity CODE message` on
 // stderr, plus GitHub Actions annotations (`::error file=…,line=…,col=…::`) when running there.
 import type { Problem } from '../errors/problem.ts';
+import { appendFileSync } from 'node:fs';
 import { formatProblem, isLoc } from '../errors/problem.ts';
 
 /** Annotation values may not contain newlines; `%`, `\r`, `\n` (and `:`/`,` in properties) are escaped. */
@@ -29,4 +30,31 @@ export function reportProblems(problems: Problem[], out: (line: string) => void 
 
 export function problemsToJson(problems: Problem[]): object[] {
   return problems.map((p) => ({ code: p.code, severity: p.severity, message: p.message, ...(p.hint ? { hint: p.hint } : {}), ...(p.where ? { where: p.where } : {}) }));
+}
+
+/** Markdown for the GitHub job summary: a heading, then a table of problems (or nothing). */
+export function problemsMarkdown(title: string, problems: Problem[]): string {
+  const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const lines = [`### ${title}`, ''];
+  if (problems.length) {
+    lines.push('| where | severity | code | message |', '|---|---|---|---|');
+    for (const p of problems) {
+      const w = p.where;
+      const at = isLoc(w) ? `\`${w.file}:${w.line}:${w.column}\`` : '';
+      lines.push(`| ${at} | ${p.severity} | \`${p.code}\` | ${cell(p.message)} |`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Appends to the job summary when GitHub Actions provides one ($GITHUB_STEP_SUMMARY). */
+export function writeStepSummary(markdown: string, env: NodeJS.ProcessEnv = process.env): void {
+  const file = env.GITHUB_STEP_SUMMARY;
+  if (!file || !inGithubActions(env)) return;
+  try {
+    appendFileSync(file, markdown);
+  } catch {
+    // The summary is a convenience; failing to write it must not change the verdict.
+  }
 }

@@ -6,7 +6,7 @@ import { checkInventory, renderResolved, hasErrors } from '../inventory/index.ts
 import type { Inventory } from '../inventory/index.ts';
 import { modes } from '../modes/index.ts';
 import { EXIT } from './exit-codes.ts';
-import { problemsToJson, reportProblems } from './report-problems.ts';
+import { problemsMarkdown, problemsToJson, reportProblems, writeStepSummary } from './report-problems.ts';
 
 const examples = `
 Examples:
@@ -56,11 +56,15 @@ export async function run(opts: Opts): Promise<number> {
   reportProblems(problems);
   if (!inventory || failed) {
     const n = problems.filter((p) => p.severity === 'error').length;
-    console.error(`${opts.file}: ${n} error${n === 1 ? '' : 's'} — not valid`);
+    const verdict = `${opts.file}: ${n} error${n === 1 ? '' : 's'} — not valid`;
+    console.error(verdict);
+    writeStepSummary(problemsMarkdown(`mailtls validate: ${verdict}`, problems));
     return EXIT.error;
   }
   if (opts.resolved) process.stdout.write(renderResolved(inventory));
-  console.log(summary(opts.file, inventory, problems.length));
+  const verdict = summary(opts.file, inventory, problems.length);
+  console.log(verdict);
+  writeStepSummary(problemsMarkdown(`mailtls validate: ${verdict}`, problems));
   return EXIT.ok;
 }
 

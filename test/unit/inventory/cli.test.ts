@@ -3,14 +3,15 @@
 import { suite } from '../../helpers/suite.ts';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const repo = join(import.meta.dirname, '../../..');
 const t = suite('mailtls validate (CLI)');
 
 function run(args: string[], env: Record<string, string> = {}) {
-  const { GITHUB_ACTIONS: _drop, ...base } = process.env;
+  const { GITHUB_ACTIONS: _drop, GITHUB_STEP_SUMMARY: _drop2, ...base } = process.env;
   const r = spawnSync(process.execPath, ['bin/mailtls.js', ...args], { cwd: repo, encoding: 'utf8', env: { ...base, NO_COLOR: '1', ...env } });
   const all = r.stdout + r.stderr;
   assert.not.match(all, /\n {4}at /, `stack trace in output of ${args.join(' ')}:\n${all}`);
@@ -75,6 +76,17 @@ t('GITHUB_ACTIONS=true adds ::error annotations pointing at the line', () => {
   const r = run(['validate', '-f', 'test/corpus/12-key-mode-unquoted.yaml'], { GITHUB_ACTIONS: 'true' });
   assert.is(r.code, 1);
   assert.match(r.stdout, '::error file=test/corpus/12-key-mode-unquoted.yaml,line=13,col=19::MODE_NOT_QUOTED key_mode: 0600 is read as the number 600; quote it: key_mode: "0600"\n');
+});
+
+t('GitHub Actions: the job summary gets a table of the problems', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mailtls-summary-'));
+  const summary = join(dir, 'summary.md');
+  writeFileSync(summary, '');
+  const r = run(['validate', '-f', 'test/corpus/12-key-mode-unquoted.yaml'], { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary });
+  assert.is(r.code, 1);
+  const md = readFileSync(summary, 'utf8');
+  assert.match(md, '### mailtls validate: test/corpus/12-key-mode-unquoted.yaml: 1 error — not valid');
+  assert.match(md, '| `test/corpus/12-key-mode-unquoted.yaml:13:19` | error | `MODE_NOT_QUOTED` |');
 });
 
 t('a missing file is a clean error', () => {
