@@ -1,7 +1,9 @@
 // Building a GroupResult: typed failures carry the stage and the catalogue code, so callers and
 // renderers never parse messages.
 import { problem } from '../errors/catalog.ts';
+import type { HostSession } from '../transport/types.ts';
 import type { GroupResult, RollbackStage, Stage } from './types.ts';
+import { cleanup, type Target } from './targets.ts';
 
 export const STAGE_CODE: Record<Stage, string> = {
   lock: 'LOCK_FAILED',
@@ -35,4 +37,11 @@ export function rollbackFailed(r: GroupResult, stage: RollbackStage, message: st
 
 export function errMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** Removes our temp (and, unless kept, backup) files; what could not be removed is reported and returned. */
+export async function tidy(session: HostSession, targets: Target[], r: GroupResult, keepBackups = false): Promise<string[]> {
+  const left = await cleanup(session, targets, keepBackups);
+  if (left.length) r.problems.push(problem('APPLY_CLEANUP_FAILED', `left behind on ${r.host}: ${left.join(', ')}`, { host: r.host }));
+  return left;
 }

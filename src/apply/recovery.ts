@@ -89,6 +89,11 @@ export function decideGroup(group: string, lines: JournalLine[]): GroupRecovery 
     if (l.step === 'done') done = d;
   }
   let action: RecoveryAction;
+  const left = (done?.left as string[] | undefined) ?? [];
+  if (done && left.length && !pending && done.outcome !== 'failed-rollback') {
+    // The run ended but could not remove its temp/backup files (a dropped connection).
+    return { group, action: 'cleanup', reloadPending: false, ...(swap ? { swap } : {}), leftovers: left };
+  }
   if (done) {
     // A rollback whose reload failed left the old files in place: retrying the reload is safe.
     const stuck = done.outcome === 'failed-rollback' && done.rollback_stage !== 'rollback-reload';
@@ -203,7 +208,7 @@ async function recoverGroup(d: RecoveryDeps, host: string, g: GroupRecovery, run
       const bad = await reloadAndProbe(d, host, g, s, false);
       if (bad) return res(false, `reload still failing: ${bad}`);
     }
-    await d.journal.record({ host, group: g.group, step: 'done', data: { outcome: g.action === 'complete' ? 'applied' : 'rolled-back', recovered: true } });
+    await d.journal.record({ host, group: g.group, step: 'done', data: { outcome: g.action === 'complete' ? 'applied' : g.action === 'cleanup' ? 'cleaned' : 'rolled-back', recovered: true } });
     return res(true, g.action === 'none' ? 'nothing to do' : `${g.action} done`);
   } catch (err) {
     return res(false, errMessage(err));

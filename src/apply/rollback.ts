@@ -3,12 +3,12 @@
 // rollback that fails keeps the backups and says so loudly, with paths.
 import { problem } from '../errors/catalog.ts';
 import type { DeployDeps, DeployRequest, GroupResult, Stage, StepEvent, VerifyEndpoint } from './types.ts';
-import { cleanup, restore, type Target } from './targets.ts';
+import { restore, type Target } from './targets.ts';
 import { runAll } from './commands.ts';
 import { verifyAll } from './verify.ts';
 import { leafIdentity } from './material.ts';
 import { manifestFiles } from './manifest.ts';
-import { errMessage, fail, rollbackFailed } from './outcome.ts';
+import { errMessage, fail, rollbackFailed, tidy } from './outcome.ts';
 
 export interface TxContext {
   req: DeployRequest;
@@ -61,8 +61,8 @@ export async function rollback(ctx: TxContext, stage: Stage, reason: string, rel
   const touched = targets.filter((t) => t.swapped);
   if (!touched.length && !reload) {
     r.outcome = 'failed';
-    await cleanup(session, targets, false);
-    await j('done', { outcome: r.outcome, stage });
+    const left = await tidy(session, targets, r);
+    await j('done', { outcome: r.outcome, stage, left });
     return r;
   }
   r.outcome = 'rolled-back';
@@ -82,8 +82,8 @@ export async function rollback(ctx: TxContext, stage: Stage, reason: string, rel
       const kept = targets.filter((t) => t.backedUp).map((t) => t.backup);
       rollbackFailed(r, 'restore', errors.join('; '), kept);
       ev('restore', 'fail', r.rollbackFailure!.message);
-      await cleanup(session, targets, true);
-      await j('done', { outcome: r.outcome, stage, rollback_stage: 'restore', backups: kept });
+      const left = await tidy(session, targets, r, true);
+      await j('done', { outcome: r.outcome, stage, rollback_stage: 'restore', backups: kept, left });
       return r;
     }
     await j('restored');
@@ -100,8 +100,8 @@ export async function rollback(ctx: TxContext, stage: Stage, reason: string, rel
       if (bad) {
         rollbackFailed(r, 'rollback-reload', `${s.name}: ${bad.message} (old files are back in place: ${touched.map((t) => t.effectivePath).join(', ')})`, []);
         ev('rollback-reload', 'fail', bad.message);
-        await cleanup(session, targets, false);
-        await j('done', { outcome: r.outcome, stage, rollback_stage: 'rollback-reload' });
+        const left = await tidy(session, targets, r);
+        await j('done', { outcome: r.outcome, stage, rollback_stage: 'rollback-reload', left });
         return r;
       }
     }
@@ -115,8 +115,8 @@ export async function rollback(ctx: TxContext, stage: Stage, reason: string, rel
       if (bad.length) {
         rollbackFailed(r, 'rollback-verify', bad.map((v) => `${v.service} ${v.endpoint}: ${v.error ?? 'wrong certificate'}`).join('; '), []);
         ev('rollback-verify', 'fail', r.rollbackFailure!.message);
-        await cleanup(session, targets, false);
-        await j('done', { outcome: r.outcome, stage, rollback_stage: 'rollback-verify' });
+        const left = await tidy(session, targets, r);
+        await j('done', { outcome: r.outcome, stage, rollback_stage: 'rollback-verify', left });
         return r;
       }
     }
@@ -125,8 +125,7 @@ export async function rollback(ctx: TxContext, stage: Stage, reason: string, rel
     r.problems.push(problem('APPLY_ROLLED_BACK', `${req.host} (${req.group}): ${stage} failed; the old files are back${reload ? ' and served again' : ''}`, { host: req.host, service: req.group }));
   }
   ev('done', 'fail', r.outcome === 'rolled-back' ? `rolled back after ${stage} failed` : `${stage} failed`);
-  const left = await cleanup(session, targets, false);
-  if (left.length) r.problems.push(problem('APPLY_CLEANUP_FAILED', `left behind: ${left.join(', ')}`, { host: req.host }));
-  await j('done', { outcome: r.outcome, stage });
+  const left = await tidy(session, targets, r);
+  await j('done', { outcome: r.outcome, stage, left });
   return r;
 }

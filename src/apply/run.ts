@@ -153,8 +153,10 @@ export async function runApply(work: HostWork[], opts: RunOptions): Promise<RunR
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallelism, work.length) }, worker));
-  // A journal left open keeps a failed rollback (or an owed reload) visible to recover().
-  if (results.every((r) => r.outcome !== 'failed-rollback')) await o.journal.end?.();
+  // A journal left open keeps whatever a host still owes visible to recover(): a failed
+  // rollback, an owed reload, a lock or temp files a dropped connection could not remove.
+  const owes = (r: HostResult) => r.outcome === 'failed-rollback' || r.problems.some((p) => p.code === 'LOCK_FAILED' || p.code === 'APPLY_CLEANUP_FAILED');
+  if (!results.some(owes)) await o.journal.end?.();
   const summary = { applied: 0, unchanged: 0, 'rolled-back': 0, 'failed-rollback': 0, failed: 0, skipped: 0 } as Record<HostOutcome, number>;
   for (const r of results) summary[r.outcome]++;
   return {

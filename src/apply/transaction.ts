@@ -7,11 +7,11 @@ import { problem } from '../errors/catalog.ts';
 import type { DeployDeps, DeployRequest, GroupResult, Stage, StepEvent } from './types.ts';
 import { acquireLock, LockError, releaseLock } from './lock.ts';
 import { checkMaterial } from './material.ts';
-import { backup, cleanup, inspect, stage, swap, type Target } from './targets.ts';
+import { backup, inspect, stage, swap, type Target } from './targets.ts';
 import { runAll } from './commands.ts';
 import { verifyAll } from './verify.ts';
 import { manifestFiles, recordManifest } from './manifest.ts';
-import { emptyResult, errMessage, fail } from './outcome.ts';
+import { emptyResult, errMessage, fail, tidy } from './outcome.ts';
 import { modeString } from './paths.ts';
 import { rollback, recoveryRecord, type TxContext } from './rollback.ts';
 
@@ -71,9 +71,8 @@ async function transact(req: DeployRequest, deps: DeployDeps, r: GroupResult): P
     r.outcome = 'failed';
     fail(r, stage, message, code);
     ev(stage, 'fail', message);
-    const left = await cleanup(session, targets, false);
-    if (left.length) r.problems.push(problem('APPLY_CLEANUP_FAILED', `left behind: ${left.join(', ')}`, { host: req.host }));
-    await j('done', { outcome: r.outcome, stage });
+    const left = await tidy(session, targets, r);
+    await j('done', { outcome: r.outcome, stage, left });
     return r;
   };
 
@@ -191,10 +190,9 @@ async function transact(req: DeployRequest, deps: DeployDeps, r: GroupResult): P
     r.problems.push(problem('APPLY_MANIFEST_FAILED', `${req.host}: ${errMessage(err)}`, { host: req.host }));
   }
   await j('cleanup');
-  const left = await cleanup(session, targets, false);
-  if (left.length) r.problems.push(problem('APPLY_CLEANUP_FAILED', `left behind: ${left.join(', ')}`, { host: req.host }));
+  const left = await tidy(session, targets, r);
   r.outcome = 'applied';
   ev('done', 'ok', `applied${r.reloaded.length ? `, reloaded ${r.reloaded.join(', ')}` : ''}${r.verified.length ? `, ${r.verified.length} endpoint(s) verified` : ''}`);
-  await j('done', { outcome: r.outcome });
+  await j('done', { outcome: r.outcome, left });
   return r;
 }

@@ -91,6 +91,8 @@ t('decision table: before the swap → cleanup; verified → complete; swapped �
   assert.is(owed.action, 'reload', 'a reload that never succeeded is still owed after the run ended');
   assert.is(decideGroup('g', [line('swap', swapData), line('reload'), line('reload-ok'), line('done', { outcome: 'applied' })]).action, 'none');
   assert.is(decideGroup('g', [line('swap', swapData), line('done', { outcome: 'failed-rollback', rollback_stage: 'restore' })]).action, 'manual');
+  const dropped = decideGroup('g', [line('stage', { temps: ['/t'] }), line('done', { outcome: 'failed', stage: 'stage', left: ['/t'] })]);
+  assert.equal([dropped.action, dropped.leftovers], ['cleanup', ['/t']], 'files a dropped connection left behind are cleaned up later');
   const retry = decideGroup('g', [line('swap', swapData), line('reload'), line('restore'), line('restored'), line('rollback-reload'), line('done', { outcome: 'failed-rollback', rollback_stage: 'rollback-reload' })]);
   assert.is(retry.action, 'reload', 'a failed rollback reload is retried');
 });
