@@ -122,9 +122,9 @@ function ssh(b: Builder, s: SshSettings): YAMLMap {
   b.set(m, 'port', s.port, s.defaulted);
   if (s.identity) b.set(m, 'identity', formatSecretRef(s.identity), s.defaulted);
   else m.commentBefore = ' no identity: the SSH agent (SSH_AUTH_SOCK) is used';
-  b.set(m, 'host_keys', s.hostKeys);
-  b.set(m, 'known_hosts', s.knownHosts);
-  b.set(m, 'jump', s.jump);
+  b.set(m, 'host_keys', s.hostKeys, s.knownHosts ? { host_keys: 'known_hosts' } : undefined);
+  b.set(m, 'known_hosts', s.knownHosts, s.defaulted);
+  b.set(m, 'jump', s.jump, s.defaulted);
   b.set(m, 'sudo', s.sudo, s.defaulted);
   b.set(m, 'connect_timeout', formatDuration(s.connectTimeoutMs / 1000), s.defaulted);
   return m;
