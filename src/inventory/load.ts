@@ -69,7 +69,8 @@ export function checkInventorySource(text: string, file: string, opts: LoadOptio
   });
   const tlsa = resolveTlsa(ctx, raw, hosts, zones);
   const referenced = new Set(Object.values(raw.hosts).flatMap((h) => Object.values(h.services ?? {}).map((s) => s.certificate)));
-  ctx.problems.push(...crossChecks(hosts, certificates, referenced));
+  const jumpLocs = new Map(hosts.filter((h) => h.ssh.jump).map((h) => [h.name, at(ctx, raw.hosts[h.name]?.ssh?.jump ? ['hosts', h.name, 'ssh', 'jump'] : ['defaults', 'ssh', 'jump'])]));
+  ctx.problems.push(...crossChecks(hosts, certificates, referenced, jumpLocs));
   const sha256 = createHash('sha256').update(text).digest('hex');
   const inventory: Inventory = { path: file, baseDir, sha256, hosts, certificates, dns: { zones, tlsa } };
   if (raw.dns?.resolver) inventory.dns.resolver = raw.dns.resolver;

@@ -1,15 +1,16 @@
 // Checks across the resolved inventory that no single node can make: jump loops, two files
 // with one path, two endpoints on one address and port, SNI coverage, unused certificates.
-import type { Certificate, Host } from '../types.ts';
+import type { Certificate, Host, Loc } from '../types.ts';
 import type { Problem } from '../../errors/problem.ts';
 import { problem } from '../../errors/catalog.ts';
 
 /** `referenced`: certificate names any service names, even one dropped for another problem. */
-export function crossChecks(hosts: Host[], certificates: Certificate[], referenced: Set<string>): Problem[] {
-  return [...jumps(hosts), ...paths(hosts), ...ports(hosts), ...coverage(hosts, certificates), ...unused(referenced, certificates)];
+export function crossChecks(hosts: Host[], certificates: Certificate[], referenced: Set<string>, jumpLocs = new Map<string, Loc>()): Problem[] {
+  return [...jumps(hosts, jumpLocs), ...paths(hosts), ...ports(hosts), ...coverage(hosts, certificates), ...unused(referenced, certificates)];
 }
 
-function jumps(hosts: Host[]): Problem[] {
+/** `jumpLocs`: where each host's `jump` is written (the cycle is reported there). */
+function jumps(hosts: Host[], jumpLocs: Map<string, Loc>): Problem[] {
   const out: Problem[] = [];
   const byName = new Map(hosts.map((h) => [h.name, h]));
   for (const h of hosts) {
@@ -25,7 +26,7 @@ function jumps(hosts: Host[]): Problem[] {
     }
     if (cur && cur.name === h.name) {
       const first = hosts.find((x) => chain.includes(x.name));
-      if (first === h) out.push(problem('JUMP_CYCLE', `ssh.jump hosts form a loop: ${[...chain, h.name].join(' → ')}`, h.ssh.loc));
+      if (first === h) out.push(problem('JUMP_CYCLE', `ssh.jump hosts form a loop: ${[...chain, h.name].join(' → ')}`, jumpLocs.get(h.name) ?? h.ssh.loc));
     }
   }
   return out;

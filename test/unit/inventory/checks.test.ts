@@ -16,7 +16,7 @@ const host = (name: string, extra = '') => `  ${name}:\n    address: 192.0.2.${n
 t('jump: a three-host loop is reported once; a chain without loop is fine; self-jump is a loop', () => {
   const loop = minimal().replace('certificates:', host('a', '      jump: b\n').replace('    ssh:\n', '    ssh:\n') + host('bb', '      jump: ccc\n') + host('ccc', '      jump: a\n') + 'certificates:')
     .replace('      jump: b\n', '      jump: bb\n');
-  assert.equal(codes(loop), ['15 JUMP_CYCLE']);
+  assert.equal(codes(loop), ['17 JUMP_CYCLE']);
   const chain = minimal().replace('      identity: env:SSH_KEY\n', '      identity: env:SSH_KEY\n      jump: gw\n').replace('certificates:', host('gw') + 'certificates:');
   assert.equal(codes(chain), []);
   const self = minimal().replace('      identity: env:SSH_KEY\n', '      identity: env:SSH_KEY\n      jump: mx1\n');
