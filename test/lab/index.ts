@@ -7,7 +7,7 @@ import { labEnv } from './env.ts';
 import { layout } from './layout.ts';
 import type { SshHost } from './layout.ts';
 import { freezeSecondary, thawSecondary } from './knot.ts';
-import { renewSourceWith } from './source.ts';
+import { renewSourceWith, restoreSourceWith, latestVersion } from './source.ts';
 import type { RenewResult } from './source.ts';
 import { sshExecWith, sshArgv } from './sshd.ts';
 import type { RunResult } from './run.ts';
@@ -51,6 +51,17 @@ export function releaseSecondary(): Promise<void> {
 export function renewSource(opts: { newKey?: boolean } = {}): Promise<RenewResult> {
   const l = layout();
   return withLock(l.lock, () => renewSourceWith(l, opts));
+}
+
+/** The newest archive version N of the npm lineage (certN.pem). */
+export function sourceVersion(): number {
+  return latestVersion(layout());
+}
+
+/** Test clean-up after `renewSource`: live/ back to version n, newer archive files removed. */
+export function restoreSource(version: number): Promise<void> {
+  const l = layout();
+  return withLock(l.lock, async () => restoreSourceWith(l, version));
 }
 
 /** Runs argv on a lab host over the system ssh client (lab identity, pinned known_hosts). */

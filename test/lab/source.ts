@@ -104,3 +104,12 @@ export function installInitial(l: Layout): void {
     chownSync(f.cert, 0, 0);
   }
 }
+
+/** Test clean-up: points live/ back at version n and deletes every newer archive version. */
+export function restoreSourceWith(l: Layout, n: number): void {
+  pointLive(l, n);
+  for (const f of readdirSync(l.npm.archive)) {
+    const v = /^(?:cert|chain|fullchain|privkey)(\d+)\.pem$/.exec(f)?.[1];
+    if (v && Number(v) > n) rmSync(join(l.npm.archive, f), { force: true });
+  }
+}
