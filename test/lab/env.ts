@@ -43,7 +43,15 @@ export function labEnv(dir?: string) {
       { name: 'managesieve', port: 4190, starttls: 'sieve' },
     ],
   };
-  const host = (h: 'mx1' | 'mx2' | 'npm') => ({ name: `${h}.${ZONE}`, address: ADDR[h], sshPort: 22, root: l[h].root });
+  const hostKey = (h: 'mx1' | 'mx2' | 'npm') => {
+    const pub = `${l[h].hostKey}.pub`;
+    return existsSync(pub) ? readFileSync(pub, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ') : undefined;
+  };
+  const host = (h: 'mx1' | 'mx2' | 'npm') => ({
+    name: `${h}.${ZONE}`, address: ADDR[h], sshPort: 22, root: l[h].root,
+    /** The pinned host key line (`ssh-ed25519 AAAA…`) as ssh-keyscan prints it without the host. */
+    hostKey: hostKey(h),
+  });
   return {
     dir: l.dir,
     ssh: { user: 'root', identity: l.ssh.identity, knownHosts: l.ssh.knownHosts },

@@ -11,7 +11,7 @@ import type { ComponentHealth } from './health.ts';
 import { livePid, removeStale, stopTree, processTree } from './procs.ts';
 import { logTail, sleep } from './run.ts';
 import { waitFor } from './net.ts';
-import { ensurePackages } from './packages.ts';
+import { ensurePackages, NotRootError } from './packages.ts';
 import { ensurePebbleHttpsCert, ensureTsig, newEcKeyPem, writeFileMode } from './keys.ts';
 import { labKsk, writeKnotConfigs } from './knot.ts';
 import { writeUnboundConfig } from './unbound.ts';
@@ -109,6 +109,9 @@ async function upLocked(l: Layout, log: Log): Promise<UpResult> {
 export async function up(opts: { log?: Log; dir?: string } = {}): Promise<UpResult> {
   const log = opts.log ?? quiet;
   await ensurePackages(log);
+  if (process.getuid?.() !== 0) {
+    throw new NotRootError('the lab runs as root (ports 22, 25, 53, …; daemons with their own configs): run `npm run lab -- up` as root');
+  }
   const l = layout(opts.dir);
   return withLock(l.lock, () => upLocked(l, log));
 }

@@ -31,6 +31,7 @@ alias_maps =
 alias_database =
 biff = no
 maillog_file = ${p.postfixLog}
+maillog_file_prefixes = ${l.logs}
 smtpd_banner = $myhostname ESMTP lab
 smtpd_tls_cert_file = ${p.postfixCert}
 smtpd_tls_key_file = ${p.postfixKey}
