@@ -118,7 +118,7 @@ export async function recover(dir: string): Promise<RunRecovery[]> {
       let stateDir: string | undefined;
       for (const l of lines) {
         if (l.step === 'lock') lockHeld = true;
-        if (l.step === 'unlock') lockHeld = false;
+        if (l.step === 'unlocked') lockHeld = false;
         if (typeof l.data?.state_dir === 'string') stateDir = l.data.state_dir;
       }
       const groups = [...new Set(lines.filter((l) => l.group !== '*').map((l) => l.group))];
@@ -222,6 +222,7 @@ export async function recoverHost(d: RecoveryDeps, run: RunRecovery, h: HostReco
   if (h.lockHeld && h.stateDir && out.every((r) => r.ok)) {
     await d.journal.record({ host: h.host, group: '*', step: 'unlock' });
     await releaseLock(d.session, h.stateDir, run.runId);
+    await d.journal.record({ host: h.host, group: '*', step: 'unlocked' });
   }
   return out;
 }

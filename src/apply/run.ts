@@ -96,7 +96,7 @@ async function applyHost(w: HostWork, o: Required<Omit<RunOptions, 'maxFailures'
       await o.journal.record({ host: w.host, group: '*', step: 'lock', data: { state_dir: stateDir } });
       await acquireLock({ session, stateDir, runId: o.runId, owner: o.owner, ttlMs: o.lockTtlMs, now: () => o.clock.now(), waitMs: o.lockWaitMs, sleep: o.clock.sleep });
     } catch (err) {
-      await o.journal.record({ host: w.host, group: '*', step: 'unlock' });
+      await o.journal.record({ host: w.host, group: '*', step: 'unlocked' });
       return failHost((err as { code?: string }).code ?? 'LOCK_FAILED', errMessage(err));
     }
     try {
@@ -115,6 +115,7 @@ async function applyHost(w: HostWork, o: Required<Omit<RunOptions, 'maxFailures'
       if (res.outcome !== 'failed-rollback') try {
         await o.journal.record({ host: w.host, group: '*', step: 'unlock' });
         await releaseLock(session, stateDir, o.runId);
+        await o.journal.record({ host: w.host, group: '*', step: 'unlocked' });
       } catch (err) {
         res.problems.push(problem('LOCK_FAILED', `${w.host}: releasing the lock failed: ${errMessage(err)}`, { host: w.host }));
       }

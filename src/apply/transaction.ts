@@ -40,6 +40,7 @@ export async function deployGroup(req: DeployRequest, deps: DeployDeps): Promise
       try {
         await deps.journal.record({ host: req.host, group: req.group, step: 'unlock' });
         await releaseLock(session, deps.stateDir, deps.runId);
+        await deps.journal.record({ host: req.host, group: req.group, step: 'unlocked' });
       } catch (err) {
         r.problems.push(problem('LOCK_FAILED', `${req.host}: releasing the lock failed: ${errMessage(err)}`, { host: req.host }));
       }

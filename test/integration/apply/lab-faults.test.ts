@@ -1,0 +1,150 @@
+// Faults with the real lab over SSH: the connection dropped during the upload (nothing changes;
+// the lock and temp files it could not remove are cleaned by recovery), the process SIGKILLed
+// between swap and verify (recovery restores the previous certificate, reloads, and it is
+// served again), and a parallel run over mx1 + mx2. The lab's certificates are put back after.
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { suite } from '../../helpers/suite.ts';
+import { startProxy } from '../transport/tcp-proxy.ts';
+import { deployGroup } from '../../../src/apply/transaction.ts';
+import { recover, recoverHost } from '../../../src/apply/recovery.ts';
+import { FileJournal } from '../../../src/apply/journal.ts';
+import { runApply } from '../../../src/apply/run.ts';
+import { readLock, forceUnlock } from '../../../src/apply/lock.ts';
+import { tlsProbe } from '../../../src/apply/probe-adapter.ts';
+import { leafIdentity } from '../../../src/apply/material.ts';
+import { makeCa, makeLeaf, type Pem } from '../../unit/apply/helpers/pki.ts';
+import {
+  clock, connect, env, fromPem, labDeps, labRequest, restoreRequest, services, servedEverywhere, snapshot, stateDir, verifyPolicy,
+  type LabHost, type Material,
+} from './lab.ts';
+
+interface Ctx { snaps: Record<LabHost, Record<string, Material>>; a: Pem; b: Pem; journalDir: string }
+const t = suite<Ctx>('apply: lab faults over SSH', {} as Ctx);
+const here = dirname(fileURLToPath(import.meta.url));
+
+t.before((ctx) => {
+  ctx.snaps = { mx1: snapshot('mx1'), mx2: snapshot('mx2') };
+  const ca = makeCa('mailtls apply fault CA');
+  ctx.a = makeLeaf(ca, [env.hosts.mx1.name, env.hosts.mx2.name]);
+  ctx.b = makeLeaf(ca, [env.hosts.mx1.name, env.hosts.mx2.name]);
+  ctx.journalDir = mkdtempSync(join(tmpdir(), 'mailtls-itest-faults-'));
+});
+
+t.after(async (ctx) => {
+  for (const h of ['mx1', 'mx2'] as const) {
+    const session = await connect(h);
+    try {
+      const holder = await readLock(session, stateDir(h));
+      if (holder && /@lab$/.test(holder.owner)) await forceUnlock(session, stateDir(h)); // only locks this file's tests took
+      const r = await deployGroup(restoreRequest(h, ctx.snaps[h]), await labDeps(h, session, ctx.journalDir, `restore-${h}`));
+      if (r.outcome !== 'applied' && r.outcome !== 'unchanged') throw new Error(`restoring ${h} failed: ${JSON.stringify(r.problems)}`);
+    } finally {
+      await session.close();
+    }
+  }
+});
+
+const fingerprints = (m: Material) => leafIdentity(m.cert)!.fingerprint;
+const leftovers = (h: LabHost) => Object.values(services(h)).flatMap((s) => readdirSync(dirname(s.cert)).filter((n) => n.includes('.mailtls-')));
+
+t('SSH connection dropped during the upload: nothing changes; recovery removes the lock and temp files left behind', async (ctx) => {
+  const before = snapshot('mx1');
+  const proxy = await startProxy('127.0.97.1', { addr: env.hosts.mx1.address, port: 22 });
+  const session = await connect('mx1', { addr: proxy.addr, port: proxy.port });
+  const write = session.writeNewFile.bind(session);
+  session.writeNewFile = (p, d, m) => {
+    if (p.includes('key.pem.mailtls-tmp')) proxy.drop(); // the link dies as the key upload starts
+    return write(p, d, m);
+  };
+  try {
+    const r = await deployGroup(labRequest('mx1', fromPem(ctx.a)), await labDeps('mx1', session, ctx.journalDir, 'drop-1'));
+    assert.is(r.outcome, 'failed');
+    assert.is(r.failure?.stage, 'stage');
+    assert.equal(snapshot('mx1'), before, 'every file as it was');
+    assert.ok((await servedEverywhere('mx1')).every((f) => f === fingerprints(before.postfix!)));
+  } finally {
+    await session.close().catch(() => {});
+    await proxy.close();
+  }
+  assert.ok(existsSync(join(stateDir('mx1'), 'lock.json')), 'the dead link could not release the lock');
+  assert.ok(leftovers('mx1').length > 0, 'nor remove its temp files');
+
+  const run = (await recover(ctx.journalDir)).find((x) => x.runId === 'drop-1')!;
+  const hr = run.hosts[0]!;
+  assert.is(hr.lockHeld, true);
+  assert.is(hr.groups[0]!.action, 'cleanup');
+  const fresh = await connect('mx1');
+  try {
+    const journal = await FileJournal.open(ctx.journalDir, run.runId);
+    const res = await recoverHost({ session: fresh, probe: tlsProbe('mx1', 5000), clock, log: { event: () => {} }, journal, verifyPolicy, execTimeoutMs: 30_000 }, run, hr);
+    await journal.end();
+    await journal.close();
+    assert.ok(res.every((x) => x.ok), JSON.stringify(res));
+  } finally {
+    await fresh.close();
+  }
+  assert.equal(leftovers('mx1'), []);
+  assert.not.ok(existsSync(join(stateDir('mx1'), 'lock.json')));
+});
+
+t('SIGKILL between swap and verify: recovery restores the previous certificate, reloads, and it is served again', async (ctx) => {
+  const before = snapshot('mx1');
+  const certFile = join(ctx.journalDir, 'b-cert.pem');
+  const keyFile = join(ctx.journalDir, 'b-key.pem');
+  writeFileSync(certFile, fromPem(ctx.b).cert);
+  writeFileSync(keyFile, ctx.b.key, { mode: 0o600 });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'crash-child.ts'), 'mx1', ctx.journalDir, 'crash-1', certFile, keyFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes('AT-VERIFY')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`child exited ${code} before verify`)));
+  });
+  child.kill('SIGKILL');
+  await new Promise((r) => child.once('exit', r));
+  assert.equal(readFileSync(services('mx1').postfix!.cert), fromPem(ctx.b).cert, 'the crash left the new files in place');
+
+  const run = (await recover(ctx.journalDir)).find((x) => x.runId === 'crash-1')!;
+  assert.is(run.alive, false);
+  const hr = run.hosts[0]!;
+  assert.is(hr.groups[0]!.action, 'rollback');
+  assert.is(hr.groups[0]!.reloadPending, true);
+  const session = await connect('mx1');
+  try {
+    const journal = await FileJournal.open(ctx.journalDir, run.runId);
+    const res = await recoverHost({ session, probe: tlsProbe('mx1', 5000), clock, log: { event: () => {} }, journal, verifyPolicy, execTimeoutMs: 30_000 }, run, hr);
+    await journal.end();
+    await journal.close();
+    assert.ok(res.every((x) => x.ok), JSON.stringify(res));
+  } finally {
+    await session.close();
+  }
+  assert.equal(snapshot('mx1'), before, 'fully old again');
+  assert.ok((await servedEverywhere('mx1')).every((f) => f === fingerprints(before.postfix!)), 'the previous leaf is served again');
+  assert.equal(leftovers('mx1'), []);
+  assert.not.ok(existsSync(join(stateDir('mx1'), 'lock.json')));
+});
+
+t('mx1 and mx2 in parallel: both applied, verified on the wire, exit code 0', async (ctx) => {
+  const journal = await FileJournal.open(ctx.journalDir, 'parallel-1');
+  const r = await runApply(
+    (['mx1', 'mx2'] as const).map((h) => ({ host: h, stateDir: stateDir(h), requests: [labRequest(h, fromPem(ctx.a))], openSession: () => connect(h) })),
+    { runId: 'parallel-1', journal, log: { event: () => {} }, probe: tlsProbe('lab', 5000), clock, owner: 'itest@lab', parallelism: 2, verifyPolicy },
+  );
+  await journal.close();
+  assert.is(r.exit_code, 0, JSON.stringify(r.hosts.map((h) => h.problems)));
+  assert.equal(r.hosts.map((h) => h.outcome), ['applied', 'applied']);
+  const want = fingerprints(fromPem(ctx.a));
+  for (const h of ['mx1', 'mx2'] as const) assert.ok((await servedEverywhere(h)).every((f) => f === want), h);
+  assert.not.ok(JSON.stringify(r).includes('PRIVATE KEY'));
+  assert.not.ok(readFileSync(journal.path, 'utf8').includes('PRIVATE KEY'));
+});
+
+t.run();
