@@ -171,4 +171,60 @@ export const liveCodes: Record<string, CatalogEntry> = {
     title: 'Not every authoritative server serves the change yet',
     hint: 'The primary has it; the listed servers lag (NOTIFY lost, transfer slow or blocked). Keys must not be deployed until every server serves the record for the hold time.',
   },
+  // gather and `mailtls status` (src/state/): what the files, the wire and DNS say together.
+  LIVE_FILE_INVALID: {
+    severity: 'error',
+    title: 'A managed file cannot be read or parsed',
+    hint: 'See the message (permission, not PEM, broken certificate or key, dangling symlink); the daemon likely cannot use it either.',
+  },
+  LIVE_FILE_MISSING: {
+    severity: 'error',
+    title: 'A managed certificate or key file does not exist',
+    hint: 'Run `mailtls plan` to see the deploy that puts it in place, or fix the path in the inventory.',
+  },
+  LIVE_KEY_MISMATCH: {
+    severity: 'error',
+    title: 'The key file on disk does not belong to the certificate on disk',
+    hint: 'The daemon will refuse to load (or keeps the old pair until it reloads); deploy a matching pair with `mailtls plan` / `apply`.',
+  },
+  LIVE_CHAIN_ORDER: {
+    severity: 'warning',
+    title: 'The certificates in the file are not in issuing order',
+    hint: 'Put the leaf first, then each issuer; some clients fail to build a path otherwise.',
+  },
+  LIVE_FILE_PERMS: {
+    severity: 'warning',
+    title: 'File mode or owner differs from the inventory',
+    hint: '`mailtls plan` shows the mode/owner fix; a key readable by others must be treated as disclosed.',
+  },
+  LIVE_RELOAD_MISSING: {
+    severity: 'error',
+    title: 'An endpoint serves another certificate than the file on disk',
+    hint: 'The file changed but the daemon was not reloaded (or reads another file); `mailtls plan` shows the reload.',
+  },
+  LIVE_CERT_EXPIRING: {
+    severity: 'warning',
+    title: 'A certificate expires within its renewal window',
+    hint: 'Renew it at the source; `mailtls plan` deploys what the source holds.',
+  },
+  LIVE_CERT_EXPIRED: {
+    severity: 'error',
+    title: 'A certificate has expired',
+    hint: 'Renew it at the source and deploy it now; senders that verify will refuse the connection.',
+  },
+  LIVE_TLSA_NO_MATCH: {
+    severity: 'error',
+    title: 'A DANE endpoint serves a key that no TLSA record matches',
+    hint: 'DANE senders will defer mail to this host: publish the record for the served key (shown in the message) or serve the key the records name.',
+  },
+  LIVE_TLSA_UNUSED: {
+    severity: 'warning',
+    title: 'A TLSA record matches no key any endpoint serves',
+    hint: 'Expected for a pre-published "next" key; otherwise a stale record to retire after checking nothing serves it.',
+  },
+  LIVE_TLSA_MISSING: {
+    severity: 'error',
+    title: 'A DANE endpoint has no TLSA record',
+    hint: 'Publish the records `mailtls plan` shows, or set dane: false on the endpoint.',
+  },
 };

@@ -1,0 +1,12 @@
+// Live state: sessions (one per host per run), gather (Inventory → Live), the status report
+// and findings, and the read side of plan/apply in one call (computePlan).
+export type * from './types.ts';
+export { SessionCache, HostUnavailableError, type SessionCacheOptions } from './sessions.ts';
+export { gather, gatheredHosts, DEFAULT_PARALLELISM, type GatherOptions } from './gather.ts';
+export { readFileSet } from './file-facts.ts';
+export { statusFindings, effectiveRecords, diskLeafFor, servedAlgorithm } from './findings.ts';
+export { buildStatusReport, problemJson, STATUS_FORMAT_VERSION } from './status-report.ts';
+export type { StatusReport, ServiceView, EndpointView, FileView, CertView, TlsaView } from './status-report.ts';
+export { renderStatusText, statusSummaryLine } from './status-text.ts';
+export { computePlan, gatherLive, selectOrThrow } from './run-plan.ts';
+export type { ComputedPlan, GatheredLive, GatherSelection, PlanOptions, ReadOptions } from './run-plan.ts';

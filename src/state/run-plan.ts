@@ -1,0 +1,114 @@
+// The whole read side in one call, for `plan`, `status` and `apply`: select hosts → gather Live
+// → resolveDesired → makePlan. The sessions stay open in the result so apply can reuse the same
+// connections; the caller MUST `closeAll()` in a `finally`. Reads only (Invariant 1).
+// (This file composes layers 2 and 4 on purpose: it is the CLI's composition root, kept here so
+// `apply` can import it without importing another verb.)
+import type { Inventory } from '../inventory/types.ts';
+import type { Live } from './types.ts';
+import type { Desired, Plan } from '../plan/index.ts';
+import { makePlan, readGitInfo, resolveDesired, selectHosts, type HostSelection } from '../plan/index.ts';
+import { readSecret } from '../inventory/index.ts';
+import { problem } from '../errors/catalog.ts';
+import { MailtlsError } from '../errors/catalog.ts';
+import { readManifest } from '../apply/manifest.ts';
+import { DEFAULT_STATE_DIR } from '../apply/run.ts';
+import { gather, DEFAULT_PARALLELISM } from './gather.ts';
+import { SessionCache, type SessionCacheOptions } from './sessions.ts';
+
+export interface GatherSelection {
+  /** `--host` (repeatable); empty: every host. */
+  hosts?: readonly string[];
+  /** `--exclude` (repeatable). */
+  exclude?: readonly string[];
+}
+
+export interface ReadOptions extends GatherSelection {
+  parallelism?: number;
+  now?: Date;
+  probeTimeoutMs?: number;
+  dnsTimeoutMs?: number;
+  /** Reuse a cache (apply re-gathering on the same connections); default: a new one. */
+  sessions?: SessionCache;
+  sessionOptions?: SessionCacheOptions;
+  /** Where apply keeps its manifest on each host (default apply's DEFAULT_STATE_DIR). */
+  stateDir?: string;
+}
+
+export interface PlanOptions extends ReadOptions {
+  /** `--allow GUARD` (repeatable). */
+  allow?: readonly string[];
+  tlsaFirstSeen?: ReadonlyMap<string, string>;
+}
+
+export interface GatheredLive {
+  live: Live;
+  selection: HostSelection;
+  sessions: SessionCache;
+  closeAll(): Promise<void>;
+}
+
+export interface ComputedPlan extends GatheredLive {
+  plan: Plan;
+  desired: Desired;
+}
+
+/** Checks --host/--exclude names; an unknown name is an error (exit 1), not an empty plan. */
+export function selectOrThrow(inventory: Inventory, sel: GatherSelection): HostSelection {
+  const s = selectHosts(inventory, sel.hosts ?? [], sel.exclude ?? []);
+  if (s.unknown.length) {
+    const known = inventory.hosts.map((h) => h.name).join(', ');
+    throw new MailtlsError(s.unknown.map((n) => problem('UNKNOWN_HOST', `--host/--exclude names ${n}, which is not a host of ${inventory.path} (hosts: ${known})`)));
+  }
+  return s;
+}
+
+/** Gathers Live for the selected hosts. Sessions stay open (see `closeAll`). */
+export async function gatherLive(inventory: Inventory, opts: ReadOptions = {}): Promise<GatheredLive> {
+  const selection = selectOrThrow(inventory, opts);
+  const sessions = opts.sessions ?? new SessionCache(inventory, opts.sessionOptions);
+  const stateDir = opts.stateDir ?? DEFAULT_STATE_DIR;
+  try {
+    const live = await gather(inventory, {
+      sessions,
+      hosts: selection.hosts,
+      parallelism: opts.parallelism ?? DEFAULT_PARALLELISM,
+      readManifest: (session) => readManifest(session, stateDir),
+      ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.probeTimeoutMs !== undefined ? { probeTimeoutMs: opts.probeTimeoutMs } : {}),
+      ...(opts.dnsTimeoutMs !== undefined ? { dnsTimeoutMs: opts.dnsTimeoutMs } : {}),
+    });
+    return { live, selection, sessions, closeAll: () => sessions.closeAll() };
+  } catch (err) {
+    if (!opts.sessions) await sessions.closeAll();
+    throw err;
+  }
+}
+
+/** load → gather → resolveDesired → makePlan, sessions kept open for apply. */
+export async function computePlan(inventory: Inventory, opts: PlanOptions = {}): Promise<ComputedPlan> {
+  const now = opts.now ?? new Date();
+  const g = await gatherLive(inventory, { ...opts, now });
+  try {
+    const baseDir = inventory.baseDir ?? '.';
+    const desired = await resolveDesired(
+      inventory,
+      { now, baseDir, session: (h) => g.sessions.get(h), readSecret: (ref) => readSecret(ref, baseDir) },
+      g.live,
+      g.selection.hosts,
+    );
+    const plan = makePlan({
+      inventory,
+      desired,
+      live: g.live,
+      allow: opts.allow ?? [],
+      now,
+      git: await readGitInfo(inventory.path),
+      excluded: g.selection.excluded,
+      ...(opts.tlsaFirstSeen ? { tlsaFirstSeen: opts.tlsaFirstSeen } : {}),
+    });
+    return { ...g, plan, desired };
+  } catch (err) {
+    if (!opts.sessions) await g.closeAll();
+    throw err;
+  }
+}
