@@ -10,6 +10,9 @@ type Register = (program: Command) => void;
 // Each verb module is loaded lazily so `mailtls --help` stays fast.
 const verbs: Array<() => Promise<{ register: Register }>> = [
   () => import('./validate.ts'),
+  () => import('./status.ts'),
+  () => import('./plan.ts'),
+  () => import('./show.ts'),
 ];
 
 export async function main(argv: string[]): Promise<number> {

@@ -7,7 +7,7 @@ import { daysLeft, tlsaMatches } from '../pki/index.ts';
 import { propagation, recordKey } from '../probe/dns/index.ts';
 import { diskLeafFor, effectiveRecords, expectationFor, servedAlgorithm, statusFindings, tlsaOf } from './findings.ts';
 
-export const STATUS_FORMAT_VERSION = 1;
+export const STATUS_FORMAT_VERSION = '1.0';
 
 export interface CertView {
   subject: string;
@@ -70,7 +70,7 @@ export interface TlsaView {
 }
 
 export interface StatusReport {
-  format_version: number;
+  format_version: string;
   generated_at: string;
   inventory: { path: string; sha256: string };
   partial: { excluded: string[]; unreachable: string[] };
