@@ -1,10 +1,12 @@
 // Opening authenticated ssh2 Clients: one hop at a time, each hop's host key checked against its
 // own pins before anything else happens, jump hosts chained through `forwardOut`.
-import { Client, utils, type AuthenticationType, type ConnectConfig, type KexAlgorithm, type ServerHostKeyAlgorithm } from 'ssh2';
+import ssh2 from 'ssh2';
+import type { AuthenticationType, Client, ConnectConfig, KexAlgorithm, ServerHostKeyAlgorithm } from 'ssh2';
 import type { Readable } from 'node:stream';
 import type { Host, SecretRef } from '../../inventory/types.ts';
 import { TransportError } from '../errors.ts';
 import { classifyConnectError, type HandshakeFacts } from './classify.ts';
+import { destroyClient } from './teardown.ts';
 import { ALL_HOST_KEY_ALGORITHMS, hostKeyAlgorithms, matchesPin, parsePinnedKey, type PinnedKey } from './host-keys.ts';
 
 export interface SshTimeouts {
@@ -39,6 +41,8 @@ const KEX: KexAlgorithm[] = [
 ];
 
 const MAX_HOPS = 4;
+// ssh2 is CommonJS; Node's ESM loader does not see its named exports.
+const { Client: SshClient, utils } = ssh2;
 
 /** Where to dial a host: its first address, else its name. */
 export function dialAddress(host: Host): string {
@@ -90,7 +94,7 @@ export async function openHop(host: Host, opts: ConnectOptions, sock?: Readable,
     pins,
     rejected: false,
   };
-  const client = new Client();
+  const client = new SshClient();
   const config: ConnectConfig = {
     host: address,
     port: host.ssh.port,
@@ -116,7 +120,7 @@ export async function openHop(host: Host, opts: ConnectOptions, sock?: Readable,
   return await new Promise<Client>((resolve, reject) => {
     const onError = (err: unknown) => {
       done();
-      client.destroy();
+      destroyClient(client);
       reject(classifyConnectError(err, facts));
     };
     const onClose = () => onError(new Error('connection closed by the server before authentication completed'));
@@ -181,7 +185,7 @@ export async function openChain(host: Host, opts: ConnectOptions, seen: string[]
     }
     return [...chain, await openHop(host, opts, stream, jumpName)];
   } catch (err) {
-    for (const c of chain) c.destroy();
+    for (const c of chain) destroyClient(c);
     throw err;
   }
 }

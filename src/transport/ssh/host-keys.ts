@@ -1,7 +1,10 @@
 // Pinned SSH host keys: parsing `ssh-keyscan` lines into raw key blobs, OpenSSH-style
 // fingerprints, and the host-key algorithms to offer so the server can only pick a pinned type.
 import { createHash } from 'node:crypto';
-import { utils } from 'ssh2';
+import ssh2 from 'ssh2';
+
+// ssh2 is CommonJS; Node's ESM loader does not see its named exports.
+const { utils } = ssh2;
 
 export interface PinnedKey {
   /** Key type as written in the blob: `ssh-ed25519`, `ecdsa-sha2-nistp256`, `ssh-rsa`. */

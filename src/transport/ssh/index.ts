@@ -8,7 +8,6 @@ import { SshSession } from './session.ts';
 export type { ConnectOptions, SshTimeouts } from './connect.ts';
 export { SshSession } from './session.ts';
 export { fingerprint, parsePinnedKey, type PinnedKey } from './host-keys.ts';
-export { pinsFromKnownHosts, lookupName, type KnownHostsMatch } from './known-hosts.ts';
 export { quoteArg, quoteArgv, remoteCommand } from './quote.ts';
 
 /**

@@ -9,6 +9,7 @@ import { Limiter } from '../limiter.ts';
 import type { ExecOptions, ExecResult, HostSession, RemoteStat } from '../types.ts';
 import type { SshTimeouts } from './connect.ts';
 import { execCommand } from './exec.ts';
+import { destroyClient } from './teardown.ts';
 import { remoteCommand } from './quote.ts';
 import * as ops from './sftp-ops.ts';
 
@@ -66,7 +67,7 @@ export class SshSession implements HostSession {
     if (this.lostError) return;
     this.lostError = err ?? new TransportError('SSH_CONNECTION_LOST', this.host, `${this.host}: ${why}`);
     this.failLost(this.lostError);
-    if (!this.ending) for (const c of this.clients) c.destroy();
+    if (!this.ending) for (const c of this.clients) destroyClient(c);
   }
 
   private async guard<T>(label: string, ms: number, work: () => Promise<T>): Promise<T> {
@@ -204,7 +205,7 @@ export class SshSession implements HostSession {
 function endClient(c: Client, ms: number): Promise<void> {
   return new Promise<void>((resolve) => {
     const timer = setTimeout(() => {
-      c.destroy();
+      destroyClient(c);
       resolve();
     }, ms);
     c.once('close', () => {
