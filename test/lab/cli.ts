@@ -31,7 +31,7 @@ async function main(): Promise<number> {
       const all = await status();
       for (const c of all) {
         const state = c.healthy ? 'healthy' : c.running ? 'UNHEALTHY' : 'DOWN';
-        console.log(`${c.id.padEnd(17)} ${state.padEnd(9)} ${c.pid ? `pid ${c.pid}` : ''}`);
+        console.log(`${c.id.padEnd(17)} ${state.padEnd(9)} ${c.pid ? `pid ${c.pid}` : ''}${c.note ? `  ${c.note}` : ''}`);
         for (const e of c.endpoints) {
           console.log(`  ${`${e.address}:${e.port}`.padEnd(17)} ${e.label.padEnd(22)} ${e.ok ? 'ok' : 'FAIL'}  ${e.detail}`);
         }

@@ -1,5 +1,6 @@
 // The lab's daemons as data: how each starts, its PID file and program (to recognise it), its log,
 // and the endpoints that must answer before it counts as up.
+import { existsSync, readFileSync } from 'node:fs';
 import { ADDR, PEBBLE_ACME_PORT, PEBBLE_MGMT_PORT, UNSIGNED_ZONE, ZONE } from './layout.ts';
 import type { Layout, SshHost, MailHost } from './layout.ts';
 import { spawnDaemon, startDaemonizing } from './procs.ts';
@@ -28,6 +29,8 @@ export interface Component {
   log: string;
   endpoints: Endpoint[];
   start(): Promise<void>;
+  /** Extra state worth showing in `status` (ns2: held back). */
+  note?(): string | undefined;
 }
 
 /** Runs a self-daemonizing start command; its own output lands in the component's log. */
@@ -69,6 +72,7 @@ function knot(l: Layout, n: 'ns1' | 'ns2'): Component {
     id: `${n}-knot`, host: n, program: 'knotd', pidFile: l.dns[n].pid, log: l.dns[n].log,
     endpoints: zones.map((zone) => ({ address: ADDR[n], port: 53, kind: 'dns' as const, label: `dns ${zone}`, zone })),
     start: () => started(knotdArgv(l.dns[n].config), l.dns[n].log),
+    note: () => (n === 'ns2' && existsSync(l.dns.holdMarker) ? `held back since ${readFileSync(l.dns.holdMarker, 'utf8').trim()}` : undefined),
   };
 }
 

@@ -18,6 +18,7 @@ export interface ComponentHealth {
   running: boolean;
   healthy: boolean;
   endpoints: EndpointHealth[];
+  note?: string;
 }
 
 export async function checkEndpoint(e: Endpoint): Promise<EndpointHealth> {
@@ -37,5 +38,5 @@ export async function checkComponent(c: Component): Promise<ComponentHealth> {
   const pid = livePid(c.pidFile, c.program);
   const endpoints = await Promise.all(c.endpoints.map(checkEndpoint));
   const running = pid !== undefined;
-  return { id: c.id, host: c.host, pid, running, healthy: running && endpoints.every((e) => e.ok), endpoints };
+  return { id: c.id, host: c.host, pid, running, healthy: running && endpoints.every((e) => e.ok), endpoints, note: c.note?.() };
 }

@@ -80,6 +80,7 @@ async function upLocked(l: Layout, log: Log): Promise<UpResult> {
   const key = live?.privkey ?? initialKey(l);
   writeKnotConfigs(l, spkiSha256OfPem(key));
   for (const k of c.dns) await ensure(k, log, result);
+  if (result.started.includes('ns2-knot')) rmSync(l.dns.holdMarker, { force: true }); // a fresh ns2 is not held
   // unbound trusts the KSK Knot made; a changed KSK (fresh DNS state) needs a restart.
   let ksk: string | undefined;
   await waitFor(async () => (ksk = await labKsk()) !== undefined, 20_000);

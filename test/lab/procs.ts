@@ -62,8 +62,11 @@ export function processTree(root: number): number[] {
   return tree;
 }
 
-/** SIGTERM the process and its tree, wait, SIGKILL what is left; true when all are gone. */
-export async function stopTree(pid: number, waitMs = 10_000): Promise<boolean> {
+/**
+ * SIGTERM the process, then what is left of its tree (sshd sessions outlive their listener),
+ * SIGKILL the rest; true when all are gone.
+ */
+export async function stopTree(pid: number, waitMs = 8_000): Promise<boolean> {
   const tree = processTree(pid);
   const signal = (sig: NodeJS.Signals, pids: number[]) => {
     for (const p of pids) {
@@ -74,15 +77,20 @@ export async function stopTree(pid: number, waitMs = 10_000): Promise<boolean> {
       }
     }
   };
+  const gone = async (ms: number) => {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+      if (tree.every((p) => !alive(p))) return true;
+      await sleep(50);
+    }
+    return false;
+  };
   signal('SIGTERM', [pid]);
-  const deadline = Date.now() + waitMs;
-  while (Date.now() < deadline) {
-    if (tree.every((p) => !alive(p))) return true;
-    await sleep(100);
-  }
+  if (await gone(3_000)) return true;
+  signal('SIGTERM', tree.filter(alive));
+  if (await gone(waitMs - 3_000)) return true;
   signal('SIGKILL', tree.filter(alive));
-  await sleep(300);
-  return tree.every((p) => !alive(p));
+  return gone(1_000);
 }
 
 /** Starts a foreground daemon detached, output to `log`, and writes its PID file ourselves. */
