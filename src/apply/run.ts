@@ -28,7 +28,8 @@ export interface HostWork {
 
 export interface RunOptions {
   runId: string;
-  probe: (e: VerifyEndpoint) => Promise<ProbeResult>;
+  /** Called with the host the endpoint belongs to (results carry it). */
+  probe: (e: VerifyEndpoint, host: string) => Promise<ProbeResult>;
   journal: JournalWriter & { start?(extra?: Record<string, unknown>): Promise<void>; end?(): Promise<void> };
   log: ApplyLog;
   clock?: Clock;
@@ -102,7 +103,7 @@ async function applyHost(w: HostWork, o: Required<Omit<RunOptions, 'maxFailures'
     try {
       for (const req of w.requests) {
         const g = await deployGroup(req, {
-          session, probe: o.probe, clock: o.clock, journal: o.journal, log: o.log, runId: o.runId, owner: o.owner, stateDir,
+          session, probe: (e) => o.probe(e, w.host), clock: o.clock, journal: o.journal, log: o.log, runId: o.runId, owner: o.owner, stateDir,
           lockTtlMs: o.lockTtlMs, verifyPolicy: o.verifyPolicy, execTimeoutMs: o.execTimeoutMs, lockHeld: true,
         });
         res.groups.push(g);
