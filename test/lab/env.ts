@@ -82,7 +82,11 @@ export function labEnv(dir?: string) {
       managementUrl: `https://${ADDR.pebble}:${PEBBLE_MGMT_PORT}`,
       address: ADDR.pebble,
       port: PEBBLE_ACME_PORT,
+      /** CA of pebble's own HTTPS endpoint (trust it for the directory URL). */
       caCertFile: l.pebble.caCert,
+      /** pebble's current issuing root and intermediate (new on every pebble start). */
+      issuerRootFile: l.pebble.issuerRoot,
+      issuerIntermediateFile: l.pebble.issuerIntermediate,
       accountKeyFile: l.pebble.accountKey,
     },
     logs: l.logs,

@@ -15,7 +15,7 @@ import { ensurePackages, NotRootError } from './packages.ts';
 import { ensurePebbleHttpsCert, ensureTsig, newEcKeyPem, writeFileMode } from './keys.ts';
 import { labKsk, writeKnotConfigs } from './knot.ts';
 import { writeUnboundConfig } from './unbound.ts';
-import { writePebbleConfig } from './pebble.ts';
+import { savePebbleRoot, writePebbleConfig } from './pebble.ts';
 import { prepareSsh } from './sshd.ts';
 import { writePostfixConfig } from './postfix.ts';
 import { writeDovecotConfig } from './dovecot.ts';
@@ -92,6 +92,7 @@ async function upLocked(l: Layout, log: Log): Promise<UpResult> {
   await ensurePebbleHttpsCert(l);
   writePebbleConfig(l);
   await ensure(c.acme[0]!, log, result);
+  await savePebbleRoot(l);
   if (!live) {
     log(`issuing the initial certificate (${CERT_NAMES.join(', ')}) from pebble via DNS-01`);
     await renewSourceWith(l, { keyPem: key });

@@ -115,6 +115,7 @@ export function layout(dir = labDir()) {
       key: join(dir, 'pebble', 'https.key'),
       accountKey: join(dir, 'pebble', 'account.key'),
       issuerRoot: join(dir, 'pebble', 'issuer-root.pem'),
+      issuerIntermediate: join(dir, 'pebble', 'issuer-intermediate.pem'),
       pid: join(dir, 'pebble', 'pebble.pid'),
       log: join(dir, 'logs', 'pebble.log'),
     },
