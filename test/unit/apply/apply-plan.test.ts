@@ -5,6 +5,11 @@ import { suite } from '../../helpers/suite.ts';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { applyPlan } from '../../../src/apply/apply-plan.ts';
+import { buildRequests } from '../../../src/apply/executor.ts';
+import { deployGroup } from '../../../src/apply/transaction.ts';
+import { FileJournal } from '../../../src/apply/journal.ts';
+import { tlsProbe } from '../../../src/apply/probe-adapter.ts';
+import { existsSync } from 'node:fs';
 import { LocalSession } from '../../../src/transport/local.ts';
 import { leafIdentity } from '../../../src/apply/material.ts';
 import type { Inventory } from '../../../src/inventory/types.ts';
@@ -62,6 +67,52 @@ t('a renewal is planned, applied with verify on the wire, and the next plan is e
     assert.is(r2.exit_code, 0);
     assert.equal(r2.hosts, []);
     assert.equal(r2.recovered, [], 'nothing was left to recover');
+  } finally {
+    await f.close();
+    pki.cleanup();
+  }
+});
+
+t('an apply that died between swap and verify is rolled back by the next apply, which then applies the plan', async () => {
+  const pki = makePki();
+  const leaf = pki.issue('mx1.example.test', 'ec', ['mx1.example.test']);
+  const toPem = (i: { certPem: string; keyPem: string }) => ({ cert: Buffer.from(i.certPem), key: Buffer.from(i.keyPem), chain: Buffer.from(pki.intermediate.certPem) });
+  const f = await makeFixture({ old: toPem(leaf) });
+  try {
+    const src = writeSource(pki, leaf);
+    const inv = pointAt(inventory(src), f);
+    const live = matchingLive(await desiredFor(inv));
+    const renewed = reissue(pki, leaf.keyPath, 'mx1.example.test', ['mx1.example.test'], 90);
+    writeSource(pki, renewed, src);
+    const desired = await desiredFor(inv, live);
+    const plan = planOf(inv, desired, live);
+
+    // The first run "dies" right after journalling the verify step: nothing after it happens.
+    const real = await FileJournal.open(f.journalDir, 'died');
+    await real.start();
+    let dead = false;
+    const journal = { record: async (e: Parameters<FileJournal['record']>[0]) => {
+      if (dead) throw new Error('process killed');
+      if (e.step === 'verify') dead = true;
+      return real.record(e);
+    } };
+    const [req] = buildRequests({ plan, desired, inventory: inv }).hosts[0]!.requests;
+    const crashed = await deployGroup(req!, { ...(await f.deps('died')), session: new LocalSession({ host: 'mx1' }), journal }).catch((err: Error) => err);
+    assert.instance(crashed, Error);
+    await real.close();
+    assert.ok(existsSync(`${f.stateDir}/lock.json`), 'the dead run holds the lock');
+
+    const r = await applyPlan({
+      plan, desired, inventory: inv, log: { event: () => {} }, journalDir: f.journalDir, stateDirFor: () => f.stateDir,
+      openSession: async () => new LocalSession({ host: 'mx1' }), verifyPolicy: { timeoutMs: 3000, initialDelayMs: 50, maxDelayMs: 400, factor: 2 },
+      probeFor: (h) => tlsProbe(h, 2000),
+    });
+    assert.equal(r.recovered.map((x) => [x.run_id, x.results.map((g) => [g.action, g.ok])]), [['died', [['rollback', true]]]]);
+    assert.is(r.exit_code, 0, JSON.stringify([r.problems, r.hosts.map((h) => h.problems)]));
+    assert.equal(r.hosts.map((h) => h.outcome), ['applied']);
+    assert.is(await f.served(), leafIdentity(Buffer.from(renewed.certPem))!.fingerprint);
+    assert.equal(f.leftovers(), []);
+    assert.not.ok(existsSync(`${f.stateDir}/lock.json`));
   } finally {
     await f.close();
     pki.cleanup();
