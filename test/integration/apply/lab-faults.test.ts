@@ -3,7 +3,7 @@
 // between swap and verify (recovery restores the previous certificate, reloads, and it is
 // served again), and a parallel run over mx1 + mx2. The lab's certificates are put back after.
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,6 +18,7 @@ import { readLock, forceUnlock } from '../../../src/apply/lock.ts';
 import { tlsProbe } from '../../../src/apply/probe-adapter.ts';
 import { leafIdentity } from '../../../src/apply/material.ts';
 import { makeCa, makeLeaf, type Pem } from '../../unit/apply/helpers/pki.ts';
+import { containsPrivateKeyMaterial } from '../../../src/pki/index.ts';
 import {
   clock, connect, env, fromPem, labDeps, labRequest, restoreRequest, services, servedEverywhere, snapshot, stateDir, verifyPolicy,
   type LabHost, type Material,
@@ -143,8 +144,47 @@ t('mx1 and mx2 in parallel: both applied, verified on the wire, exit code 0', as
   assert.equal(r.hosts.map((h) => h.outcome), ['applied', 'applied']);
   const want = fingerprints(fromPem(ctx.a));
   for (const h of ['mx1', 'mx2'] as const) assert.ok((await servedEverywhere(h)).every((f) => f === want), h);
-  assert.not.ok(JSON.stringify(r).includes('PRIVATE KEY'));
-  assert.not.ok(readFileSync(journal.path, 'utf8').includes('PRIVATE KEY'));
+  assert.not.ok(containsPrivateKeyMaterial(JSON.stringify(r)));
+  assert.not.ok(containsPrivateKeyMaterial(readFileSync(journal.path, 'utf8')));
+  for (const h of ['mx1', 'mx2'] as const) assert.not.ok(containsPrivateKeyMaterial(readFileSync(join(stateDir(h), 'manifest.json'), 'utf8')));
+});
+
+t('Postfix still serving the old certificate after a no-op reload: verify times out, rolled back, old served', async (ctx) => {
+  const before = snapshot('mx2');
+  const session = await connect('mx2');
+  try {
+    const d = await labDeps('mx2', session, ctx.journalDir, 'still-old-1');
+    d.verifyPolicy = { timeoutMs: 4000, initialDelayMs: 200, maxDelayMs: 1000, factor: 2 };
+    const r = await deployGroup(labRequest('mx2', fromPem(ctx.b), { services: { postfix: { reload: [['true']] } } }), d);
+    assert.is(r.outcome, 'rolled-back', JSON.stringify(r.problems));
+    assert.is(r.failure?.stage, 'verify');
+    assert.ok(r.verified.some((v) => !v.ok && v.attempts > 1));
+  } finally {
+    await session.close();
+  }
+  assert.equal(snapshot('mx2'), before);
+  assert.ok((await servedEverywhere('mx2')).every((f) => f === fingerprints(before.postfix!)));
+  assert.equal(leftovers('mx2'), []);
+});
+
+t('disk write refused on the host (immutable directory): nothing changes, the failed stage is named', async (ctx) => {
+  const before = snapshot('mx2');
+  const dir = dirname(services('mx2').postfix!.cert);
+  const session = await connect('mx2');
+  execFileSync('chattr', ['+i', dir]);
+  try {
+    const r = await deployGroup(labRequest('mx2', fromPem(ctx.b)), await labDeps('mx2', session, ctx.journalDir, 'ro-1'));
+    assert.is(r.outcome, 'failed');
+    assert.is(r.failure?.stage, 'stage');
+    assert.is(r.failure?.code, 'APPLY_STAGE_FAILED');
+    assert.equal(r.reloaded, []);
+  } finally {
+    execFileSync('chattr', ['-i', dir]);
+    await session.close();
+  }
+  assert.equal(snapshot('mx2'), before);
+  assert.equal(leftovers('mx2'), []);
+  assert.not.ok(existsSync(join(stateDir('mx2'), 'lock.json')));
 });
 
 t.run();
