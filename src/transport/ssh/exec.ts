@@ -9,6 +9,26 @@ export interface RawExecOptions {
   timeoutMs: number;
   stdin?: string | Buffer;
   maxOutputBytes?: number;
+  /** After a timeout, how long to wait for the channel to close before giving up on it. */
+  graceMs?: number;
+}
+
+/**
+ * Sends KILL to the remote process group (OpenSSH ≥ 7.8 honours "signal" requests for exec
+ * sessions). ssh2's `channel.signal()` silently does nothing once we have ended stdin (it checks
+ * `writable`), and we always end stdin, so the request goes through the protocol object.
+ */
+function killRemote(channel: ClientChannel): void {
+  const c = channel as unknown as {
+    outgoing?: { id: number; state: string };
+    _client?: { _protocol?: { signal(id: number, sig: string): void } };
+  };
+  try {
+    // After our EOF the state is 'eof'; the channel is still open for requests until closed.
+    if (c.outgoing && (c.outgoing.state === 'open' || c.outgoing.state === 'eof')) c._client?._protocol?.signal(c.outgoing.id, 'KILL');
+  } catch {
+    /* connection already gone: nothing left to kill from here */
+  }
 }
 
 class Capped {
@@ -49,15 +69,23 @@ export function execCommand(client: Client, command: string, opts: RawExecOption
       let code: number | null = null;
       let signal: string | undefined;
       let timedOut = false;
+      let settled = false;
+      const finish = () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        clearTimeout(abandon);
+        const r: ExecResult = { code: timedOut ? null : code, stdout: out.text(), stderr: errOut.text(), timedOut };
+        if (signal) r.signal = signal;
+        resolve(r);
+      };
+      let abandon: NodeJS.Timeout | undefined;
       const timer = setTimeout(() => {
         timedOut = true;
-        // OpenSSH ≥ 7.9 honours signal requests; closing the channel also ends the session.
-        try {
-          channel.signal('KILL');
-        } catch {
-          /* channel already gone */
-        }
+        killRemote(channel);
         channel.close();
+        // sshd keeps the channel until the process is gone; if KILL was refused, stop waiting.
+        abandon = setTimeout(finish, opts.graceMs ?? 2_000);
       }, opts.timeoutMs);
       channel.on('data', (b: Buffer) => out.push(b));
       channel.stderr.on('data', (b: Buffer) => errOut.push(b));
@@ -65,12 +93,7 @@ export function execCommand(client: Client, command: string, opts: RawExecOption
         if (typeof c === 'number') code = c;
         if (sig) signal = sig;
       });
-      channel.on('close', () => {
-        clearTimeout(timer);
-        const r: ExecResult = { code: timedOut ? null : code, stdout: out.text(), stderr: errOut.text(), timedOut };
-        if (signal) r.signal = signal;
-        resolve(r);
-      });
+      channel.on('close', finish);
       // Always close stdin, so a command that reads it sees EOF instead of waiting forever.
       channel.end(opts.stdin ?? undefined);
     });

@@ -165,7 +165,7 @@ export class SshSession implements HostSession {
   exec(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     const command = remoteCommand(argv, this.settings.ssh.sudo);
     const timeoutMs = opts.timeoutMs ?? this.t.execMs;
-    const raw = opts.stdin === undefined ? { timeoutMs } : { timeoutMs, stdin: opts.stdin };
+    const raw = opts.stdin === undefined ? { timeoutMs, graceMs: this.t.closeMs } : { timeoutMs, graceMs: this.t.closeMs, stdin: opts.stdin };
     return this.execQueue.run(() =>
       // The command's own timeout closes its channel; the guard only catches a connection
       // that stopped answering altogether.
