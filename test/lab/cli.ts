@@ -13,8 +13,12 @@ async function main(): Promise<number> {
   switch (verb) {
     case 'up': {
       const r = await up({ log });
-      const bad = (await status()).filter((c) => !c.healthy);
+      const all = await status(undefined, true);
+      const bad = all.filter((c) => !c.healthy);
       for (const c of bad) log(`${c.id} is not healthy`);
+      for (const e of all.flatMap((c) => c.endpoints).filter((x) => x.tlsOk === false)) {
+        log(`warning: ${e.label} ${e.address}:${e.port}: ${e.detail}`);
+      }
       console.log(`lab up in ${r.seconds.toFixed(1)}s: ${r.started.length} started, ${r.reused.length} already running`);
       return bad.length ? 1 : 0;
     }
@@ -28,12 +32,12 @@ async function main(): Promise<number> {
       return 0;
     }
     case 'status': {
-      const all = await status();
+      const all = await status(undefined, true);
       for (const c of all) {
         const state = c.healthy ? 'healthy' : c.running ? 'UNHEALTHY' : 'DOWN';
         console.log(`${c.id.padEnd(17)} ${state.padEnd(9)} ${c.pid ? `pid ${c.pid}` : ''}${c.note ? `  ${c.note}` : ''}`);
         for (const e of c.endpoints) {
-          console.log(`  ${`${e.address}:${e.port}`.padEnd(17)} ${e.label.padEnd(22)} ${e.ok ? 'ok' : 'FAIL'}  ${e.detail}`);
+          console.log(`  ${`${e.address}:${e.port}`.padEnd(17)} ${e.label.padEnd(22)} ${e.ok && e.tlsOk !== false ? 'ok' : 'FAIL'}  ${e.detail}`);
         }
       }
       const n = all.filter((c) => c.healthy).length;

@@ -14,8 +14,11 @@ import { pebbleArgv, PEBBLE_ENV } from './pebble.ts';
 export interface Endpoint {
   address: string;
   port: number;
-  /** tcp: accepts a connection; dns: answers SOA of `zone` (with AD when `ad`). */
-  kind: 'tcp' | 'dns';
+  /**
+   * tcp: accepts a connection; tls: accepts, and the handshake result is reported (not required:
+   * other tests break certificates on purpose); dns: answers SOA of `zone` (with AD when `ad`).
+   */
+  kind: 'tcp' | 'tls' | 'dns';
   label: string;
   zone?: string;
   ad?: boolean;
@@ -40,6 +43,7 @@ async function started(argv: string[], log: string): Promise<void> {
 }
 
 const tcp = (address: string, port: number, label: string): Endpoint => ({ address, port, kind: 'tcp', label });
+const tls = (address: string, port: number, label: string): Endpoint => ({ address, port, kind: 'tls', label });
 
 function sshd(l: Layout, h: SshHost): Component {
   return {
@@ -52,7 +56,7 @@ function sshd(l: Layout, h: SshHost): Component {
 function postfix(l: Layout, h: MailHost): Component {
   return {
     id: `${h}-postfix`, host: h, program: 'master', pidFile: l[h].postfixPid, log: l[h].postfixLog,
-    endpoints: [tcp(ADDR[h], 25, 'smtp'), tcp(ADDR[h], 587, 'submission'), tcp(ADDR[h], 465, 'submissions')],
+    endpoints: [tcp(ADDR[h], 25, 'smtp'), tcp(ADDR[h], 587, 'submission'), tls(ADDR[h], 465, 'submissions')],
     start: () => started(postfixArgv(l, h, 'start'), l[h].postfixLog),
   };
 }
@@ -60,8 +64,8 @@ function postfix(l: Layout, h: MailHost): Component {
 function dovecot(l: Layout, h: MailHost): Component {
   return {
     id: `${h}-dovecot`, host: h, program: 'dovecot', pidFile: l[h].dovecotPid, log: l[h].dovecotLog,
-    endpoints: [tcp(ADDR[h], 143, 'imap'), tcp(ADDR[h], 993, 'imaps'), tcp(ADDR[h], 110, 'pop3'),
-      tcp(ADDR[h], 995, 'pop3s'), tcp(ADDR[h], 4190, 'managesieve')],
+    endpoints: [tcp(ADDR[h], 143, 'imap'), tls(ADDR[h], 993, 'imaps'), tcp(ADDR[h], 110, 'pop3'),
+      tls(ADDR[h], 995, 'pop3s'), tcp(ADDR[h], 4190, 'managesieve')],
     start: () => started(dovecotArgv(l, h), l[h].dovecotLog),
   };
 }

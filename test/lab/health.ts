@@ -1,6 +1,6 @@
 // Health of one component: its process (by PID file and program) and each of its endpoints.
 import { livePid } from './procs.ts';
-import { querySoa, tcpOpen } from './net.ts';
+import { querySoa, tcpOpen, tlsHello } from './net.ts';
 import type { Component, Endpoint } from './components.ts';
 
 export interface EndpointHealth {
@@ -8,6 +8,8 @@ export interface EndpointHealth {
   address: string;
   port: number;
   ok: boolean;
+  /** Implicit-TLS endpoints, when asked: did a handshake succeed. */
+  tlsOk?: boolean;
   detail: string;
 }
 
@@ -21,11 +23,14 @@ export interface ComponentHealth {
   note?: string;
 }
 
-export async function checkEndpoint(e: Endpoint): Promise<EndpointHealth> {
+export async function checkEndpoint(e: Endpoint, withTls = false): Promise<EndpointHealth> {
   const base = { label: e.label, address: e.address, port: e.port };
-  if (e.kind === 'tcp') {
+  if (e.kind === 'tcp' || e.kind === 'tls') {
     const ok = await tcpOpen(e.address, e.port);
-    return { ...base, ok, detail: ok ? 'accepting' : 'not accepting' };
+    if (!ok) return { ...base, ok, detail: 'not accepting' };
+    if (e.kind === 'tcp' || !withTls) return { ...base, ok, detail: 'accepting' };
+    const hello = await tlsHello(e.address, e.port);
+    return { ...base, ok, tlsOk: hello.ok, detail: `accepting, ${hello.detail}` };
   }
   const a = await querySoa(e.address, e.zone ?? '.');
   if (!a) return { ...base, ok: false, detail: 'no answer' };
@@ -34,9 +39,9 @@ export async function checkEndpoint(e: Endpoint): Promise<EndpointHealth> {
   return { ...base, ok: true, detail: `serial ${a.serial}${a.ad ? ', AD' : ''}` };
 }
 
-export async function checkComponent(c: Component): Promise<ComponentHealth> {
+export async function checkComponent(c: Component, withTls = false): Promise<ComponentHealth> {
   const pid = livePid(c.pidFile, c.program);
-  const endpoints = await Promise.all(c.endpoints.map(checkEndpoint));
+  const endpoints = await Promise.all(c.endpoints.map((e) => checkEndpoint(e, withTls)));
   const running = pid !== undefined;
   return { id: c.id, host: c.host, pid, running, healthy: running && endpoints.every((e) => e.ok), endpoints, note: c.note?.() };
 }

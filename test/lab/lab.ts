@@ -145,7 +145,8 @@ export async function down(opts: { log?: Log; dir?: string } = {}): Promise<Down
   });
 }
 
-export async function status(dir?: string): Promise<ComponentHealth[]> {
+/** Health of every component; `withTls` also handshakes on the implicit-TLS ports. */
+export async function status(dir?: string, withTls = false): Promise<ComponentHealth[]> {
   const l = layout(dir);
-  return Promise.all(allComponents(l).map(checkComponent));
+  return Promise.all(allComponents(l).map((c) => checkComponent(c, withTls)));
 }

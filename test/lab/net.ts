@@ -1,6 +1,7 @@
 // Health checks: does a TCP port accept, does a DNS server answer (and with which SOA serial).
 import { connect } from 'node:net';
 import { createSocket } from 'node:dgram';
+import { connect as tlsConnect } from 'node:tls';
 import * as dnsPacket from 'dns-packet';
 import { sleep } from './run.ts';
 
@@ -14,6 +15,23 @@ export function tcpOpen(host: string, port: number, timeoutMs = 1000): Promise<b
     sock.setTimeout(timeoutMs, () => done(false));
     sock.once('connect', () => done(true));
     sock.once('error', () => done(false));
+  });
+}
+
+/** An implicit-TLS handshake (no verification): the leaf's subject CN, or the error. */
+export function tlsHello(host: string, port: number, timeoutMs = 2000): Promise<{ ok: boolean; detail: string }> {
+  return new Promise((resolve) => {
+    const sock = tlsConnect({ host, port, servername: undefined, rejectUnauthorized: false });
+    const done = (ok: boolean, detail: string) => {
+      sock.destroy();
+      resolve({ ok, detail });
+    };
+    sock.setTimeout(timeoutMs, () => done(false, 'TLS handshake timed out'));
+    sock.once('secureConnect', () => {
+      const cn = sock.getPeerCertificate()?.subject?.CN;
+      done(true, `TLS ${sock.getProtocol()} ${cn ? `CN=${cn}` : ''}`.trim());
+    });
+    sock.once('error', (e) => done(false, `TLS failed: ${e.message}`));
   });
 }
 
