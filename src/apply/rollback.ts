@@ -59,7 +59,8 @@ export async function rollback(ctx: TxContext, stage: Stage, reason: string, rel
   fail(r, stage, reason);
   ev(stage, 'fail', reason);
   const touched = targets.filter((t) => t.swapped);
-  if (!touched.length && !reload) {
+  if (!touched.length) {
+    // Nothing was written (a reload-only change, or the first rename failed): nothing to undo.
     r.outcome = 'failed';
     const left = await tidy(session, targets, r);
     await j('done', { outcome: r.outcome, stage, left });
@@ -67,30 +68,25 @@ export async function rollback(ctx: TxContext, stage: Stage, reason: string, rel
   }
   r.outcome = 'rolled-back';
 
-  if (touched.length) {
-    ev('restore', 'start', `restoring ${touched.length} file(s)`);
-    await j('restore', { stage });
-    const errors: string[] = [];
-    for (const t of [...touched].reverse()) {
-      try {
-        await restore(session, t);
-      } catch (err) {
-        errors.push(`${t.file.path}: ${errMessage(err)}`);
-      }
+  ev('restore', 'start', `restoring ${touched.length} file(s)`);
+  await j('restore', { stage });
+  const errors: string[] = [];
+  for (const t of [...touched].reverse()) {
+    try {
+      await restore(session, t);
+    } catch (err) {
+      errors.push(`${t.file.path}: ${errMessage(err)}`);
     }
-    if (errors.length) {
-      const kept = targets.filter((t) => t.backedUp).map((t) => t.backup);
-      rollbackFailed(r, 'restore', errors.join('; '), kept);
-      ev('restore', 'fail', r.rollbackFailure!.message);
-      const left = await tidy(session, targets, r, true);
-      await j('done', { outcome: r.outcome, stage, rollback_stage: 'restore', backups: kept, left });
-      return r;
-    }
-    await j('restored');
-  } else {
-    // Nothing was written (a reload-only change): there is nothing to restore.
-    r.outcome = 'failed';
   }
+  if (errors.length) {
+    const kept = targets.filter((t) => t.backedUp).map((t) => t.backup);
+    rollbackFailed(r, 'restore', errors.join('; '), kept);
+    ev('restore', 'fail', r.rollbackFailure!.message);
+    const left = await tidy(session, targets, r, true);
+    await j('done', { outcome: r.outcome, stage, rollback_stage: 'restore', backups: kept, left });
+    return r;
+  }
+  await j('restored');
 
   if (reload) {
     ev('rollback-reload', 'start', 'reloading with the old files');
@@ -106,7 +102,7 @@ export async function rollback(ctx: TxContext, stage: Stage, reason: string, rel
       }
     }
     await j('reload-ok');
-    const old = touched.length ? oldEndpoints(req, targets) : [];
+    const old = oldEndpoints(req, targets);
     if (old.length) {
       ev('rollback-verify', 'start', `probing that ${old.length} endpoint(s) serve the old certificate`);
       await j('rollback-verify');
@@ -121,10 +117,8 @@ export async function rollback(ctx: TxContext, stage: Stage, reason: string, rel
       }
     }
   }
-  if (r.outcome === 'rolled-back') {
-    r.problems.push(problem('APPLY_ROLLED_BACK', `${req.host} (${req.group}): ${stage} failed; the old files are back${reload ? ' and served again' : ''}`, { host: req.host, service: req.group }));
-  }
-  ev('done', 'fail', r.outcome === 'rolled-back' ? `rolled back after ${stage} failed` : `${stage} failed`);
+  r.problems.push(problem('APPLY_ROLLED_BACK', `${req.host} (${req.group}): ${stage} failed; the old files are back${reload ? ' and served again' : ''}`, { host: req.host, service: req.group }));
+  ev('done', 'fail', `rolled back after ${stage} failed`);
   const left = await tidy(session, targets, r);
   await j('done', { outcome: r.outcome, stage, left });
   return r;

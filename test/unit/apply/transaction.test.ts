@@ -98,6 +98,21 @@ t('reload-only: reloads and verifies, writes nothing', async () => {
   }
 });
 
+t('reload-only whose reload fails: failed at reload, nothing to undo (not a failed rollback)', async () => {
+  const f = await makeFixture({ ca });
+  try {
+    const req = f.request(f.old, { reload: 'always' });
+    req.services[0]!.reload = [['false']];
+    const r = await deployGroup(req, await f.deps('run-reload-only-fails'));
+    assert.is(r.outcome, 'failed');
+    assert.is(r.failure?.stage, 'reload');
+    assert.is(r.rollbackFailure, undefined);
+    assert.equal(readFileSync(f.certPath), fullchain(f.old));
+  } finally {
+    await f.close();
+  }
+});
+
 t('check: a key that does not match the certificate is refused before anything is written', async () => {
   const f = await makeFixture({ ca });
   try {
