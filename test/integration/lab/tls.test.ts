@@ -20,20 +20,35 @@ t.before(async () => {
   await labUp();
 });
 
+// Other suites swap mx1's certificate too (apply, probe); compare once disk and wire hold still.
+async function settled<T>(read: () => Promise<T>, same: (v: T) => boolean): Promise<T> {
+  let v = await read();
+  for (let i = 0; i < 40 && !same(v); i++) {
+    await sleep(250);
+    v = await read();
+  }
+  return v;
+}
+
 t('SMTP STARTTLS on mx1:25 serves the certificate on disk, which is the npm source certificate', async () => {
-  const served = await servedLeaf(mx1.address, 25, 'smtp');
-  const disk = leafOfFile(readFileSync(mx1.services.postfix.cert, 'utf8'));
+  const [served, disk] = await settled(
+    async () => [await servedLeaf(mx1.address, 25, 'smtp'), leafOfFile(readFileSync(mx1.services.postfix.cert, 'utf8'))] as const,
+    ([a, b]) => a.fingerprint256 === b.fingerprint256,
+  );
   assert.is(served.fingerprint256, disk.fingerprint256);
   const source = readFileSync(join(env.hosts.npm.live, 'cert.pem'), 'utf8');
-  assert.is(spkiSha256OfPem(source), spkiSha256OfPem(readFileSync(mx1.services.postfix.key, 'utf8')));
+  const key = await settled(async () => readFileSync(mx1.services.postfix.key, 'utf8'), (k) => spkiSha256OfPem(k) === spkiSha256OfPem(source));
+  assert.is(spkiSha256OfPem(source), spkiSha256OfPem(key));
   assert.ok(served.subjectAltName?.includes('DNS:mx1.lab.test'));
 });
 
 t('IMAPS on mx1:993 serves the same certificate', async () => {
-  const served = await servedLeaf(mx1.address, 993);
-  const disk = leafOfFile(readFileSync(mx1.services.dovecot.cert, 'utf8'));
-  assert.is(served.fingerprint256, disk.fingerprint256);
-  assert.is(served.fingerprint256, (await servedLeaf(mx1.address, 25, 'smtp')).fingerprint256);
+  const [imaps, disk, smtp] = await settled(
+    async () => [await servedLeaf(mx1.address, 993), leafOfFile(readFileSync(mx1.services.dovecot.cert, 'utf8')), await servedLeaf(mx1.address, 25, 'smtp')] as const,
+    ([a, b, c]) => a.fingerprint256 === b.fingerprint256 && a.fingerprint256 === c.fingerprint256,
+  );
+  assert.is(imaps.fingerprint256, disk.fingerprint256);
+  assert.is(imaps.fingerprint256, smtp.fingerprint256);
 });
 
 /** A throw-away self-signed certificate for mx1.lab.test (key + cert PEM). */
@@ -77,7 +92,11 @@ async function waitServed(port: number, starttls: 'smtp' | undefined, fingerprin
 for (const [name, port, starttls] of [['postfix', 25, 'smtp'], ['dovecot', 993, undefined]] as const) {
   t(`${name}: new files + reload over SSH put the new certificate on the wire; restoring brings the old one back`, async () => {
     const svc = mx1.services[name];
-    const original = { cert: readFileSync(svc.cert, 'utf8'), key: readFileSync(svc.key, 'utf8') };
+    // Put back the lab's canonical bytes (the npm source), not whatever another suite left.
+    const original = {
+      cert: readFileSync(join(env.hosts.npm.live, 'fullchain.pem'), 'utf8'),
+      key: readFileSync(join(env.hosts.npm.live, 'privkey.pem'), 'utf8'),
+    };
     const before = leafOfFile(original.cert).fingerprint256;
     const fresh = await throwAwayCert();
     const want = leafOfFile(fresh.cert).fingerprint256;
@@ -88,8 +107,8 @@ for (const [name, port, starttls] of [['postfix', 25, 'smtp'], ['dovecot', 993, 
       await swap(svc, original);
     }
     assert.is(await waitServed(port, starttls, before), before);
-    assert.is(readFileSync(svc.cert, 'utf8'), original.cert);
-    assert.is(readFileSync(svc.key, 'utf8'), original.key);
+    assert.is(await settled(async () => readFileSync(svc.cert, 'utf8'), (c) => c === original.cert), original.cert);
+    assert.is(await settled(async () => readFileSync(svc.key, 'utf8'), (k) => k === original.key), original.key);
     assert.is(statSync(svc.key).mode & 0o777, 0o600);
   });
 }
