@@ -7,6 +7,8 @@ export interface TcpProxy {
   addr: string;
   port: number;
   connections(): number;
+  /** Bytes relayed from the server to the client so far. */
+  bytesDown(): number;
   drop(): void;
   freeze(): void;
   close(): Promise<void>;
@@ -15,6 +17,7 @@ export interface TcpProxy {
 export function startProxy(listenAddr: string, target: { addr: string; port: number }): Promise<TcpProxy> {
   const pairs: [Socket, Socket][] = [];
   let frozen = false;
+  let down = 0;
   const server: Server = createServer((client) => {
     const upstream = connect({ host: target.addr, port: target.port });
     pairs.push([client, upstream]);
@@ -24,6 +27,7 @@ export function startProxy(listenAddr: string, target: { addr: string; port: num
       });
     relay(client, upstream);
     relay(upstream, client);
+    upstream.on('data', (b) => (down += b.length));
     const end = () => {
       client.destroy();
       upstream.destroy();
@@ -39,6 +43,7 @@ export function startProxy(listenAddr: string, target: { addr: string; port: num
         addr: listenAddr,
         port,
         connections: () => pairs.length,
+        bytesDown: () => down,
         drop: () => {
           for (const [c, u] of pairs) {
             c.resetAndDestroy();
