@@ -35,8 +35,6 @@ export class SshSession implements HostSession {
   private closing?: Promise<void>;
   private ending = false;
   private readonly closedClients = new WeakSet<Client>();
-  /** How many SFTP channels this session opened (tests prove "nothing read"). */
-  sftpOpened = 0;
 
   /** `clients` is the hop chain, the target last. */
   constructor(host: Host, clients: Client[], timeouts: SshTimeouts = {}) {
@@ -98,7 +96,6 @@ export class SshSession implements HostSession {
 
   private sftp(): Promise<SFTPWrapper> {
     this.sftpChannel ??= new Promise<SFTPWrapper>((resolve, reject) => {
-      this.sftpOpened++;
       this.client.sftp((err, sftp) => {
         if (err) {
           this.sftpChannel = undefined;
