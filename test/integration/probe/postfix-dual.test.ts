@@ -21,7 +21,8 @@ t.before(async (ctx) => {
   const rsa = ctx.pki.issue('dual.lab.test', 'rsa', ['dual.lab.test']);
   ctx.spki = { rsa: certFacts(new X509Certificate(rsa.certPem)).spki, ecdsa: certFacts(new X509Certificate(ec.certPem)).spki };
   const chainPem = ctx.pki.intermediate.certPem;
-  ctx.pf = await startDualPostfix('127.0.98.1', [
+  // A random loopback address, so two runs of the suite on one machine do not collide.
+  ctx.pf = await startDualPostfix(`127.0.98.${10 + Math.floor(Math.random() * 120)}`, [
     { keyPem: rsa.keyPem, certPem: rsa.certPem, chainPem },
     { keyPem: ec.keyPem, certPem: ec.certPem, chainPem },
   ]);

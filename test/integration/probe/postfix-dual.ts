@@ -109,7 +109,7 @@ ${address}:${ports.submissions} inet n - n - - smtpd
 ${SERVICES}`);
   const postfix = (verb: string) => {
     try {
-      execFileSync('postfix', ['-c', conf, verb], { stdio: ['ignore', 'pipe', 'pipe'] });
+      execFileSync('postfix', ['-c', conf, verb], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
     } catch (err) {
       const e = err as { stderr?: Buffer; stdout?: Buffer };
       throw new Error(`postfix ${verb} failed: ${String(e.stderr ?? '')}${String(e.stdout ?? '')}`.trim());
