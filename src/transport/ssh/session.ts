@@ -30,8 +30,8 @@ export class SshSession implements HostSession {
   private readonly execQueue = new Limiter(EXEC_IN_FLIGHT);
   private readonly ids: IdResolver;
   private lostError?: TransportError;
-  private failLost!: (e: TransportError) => void;
-  private readonly lost: Promise<never>;
+  /** Rejecters of the operations in flight; all called when the connection is lost. */
+  private readonly inFlight = new Set<(e: TransportError) => void>();
   private closing?: Promise<void>;
   private ending = false;
   private readonly closedClients = new WeakSet<Client>();
@@ -48,8 +48,6 @@ export class SshSession implements HostSession {
       execMs: timeouts.execMs ?? 120_000,
       closeMs: timeouts.closeMs ?? 2_000,
     };
-    this.lost = new Promise<never>((_, reject) => (this.failLost = reject));
-    this.lost.catch(() => {});
     for (const c of clients) {
       c.on('error', (err: Error) => this.lose(`connection error: ${err.message}`));
       c.on('close', () => {
@@ -64,14 +62,19 @@ export class SshSession implements HostSession {
   private lose(why: string, err?: TransportError): void {
     if (this.lostError) return;
     this.lostError = err ?? new TransportError('SSH_CONNECTION_LOST', this.host, `${this.host}: ${why}`);
-    this.failLost(this.lostError);
+    for (const reject of this.inFlight) reject(this.lostError);
+    this.inFlight.clear();
     if (!this.ending) for (const c of this.clients) destroyClient(c);
   }
 
   private async guard<T>(label: string, ms: number, work: () => Promise<T>): Promise<T> {
     if (this.lostError) throw this.lostError;
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
+    let onLost: ((e: TransportError) => void) | undefined;
+    // Settles when the connection dies (or this operation times out), whichever comes first.
+    const interrupted = new Promise<never>((_, reject) => {
+      onLost = reject;
+      this.inFlight.add(reject);
       timer = setTimeout(() => {
         // The request cannot be cancelled and its outcome is unknown: end the session.
         const e = new TransportError('SSH_TIMEOUT', this.host, `${this.host}: ${label} timed out after ${ms} ms; connection closed`);
@@ -80,7 +83,7 @@ export class SshSession implements HostSession {
       }, ms);
     });
     try {
-      return await Promise.race([work(), this.lost, timeout]);
+      return await Promise.race([work(), interrupted]);
     } catch (err) {
       if (err instanceof TransportError || err instanceof HostOpError) throw err;
       if (this.lostError) throw this.lostError;
@@ -91,6 +94,7 @@ export class SshSession implements HostSession {
       throw err;
     } finally {
       clearTimeout(timer);
+      if (onLost) this.inFlight.delete(onLost);
     }
   }
 
