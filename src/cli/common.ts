@@ -136,8 +136,11 @@ export function annotations(problems: Problem[], limit = ANNOTATION_LIMIT): stri
   return out;
 }
 
-/** Prints the annotations on stdout (where the runner reads workflow commands) in GitHub Actions. */
-export function emitAnnotations(problems: Problem[], env: NodeJS.ProcessEnv = process.env, out: (l: string) => void = (l) => console.log(l)): void {
+/**
+ * Prints the annotations in GitHub Actions. On stderr: the runner reads workflow commands from
+ * both streams, and stdout must end with the summary line (and stay valid JSON with --format json).
+ */
+export function emitAnnotations(problems: Problem[], env: NodeJS.ProcessEnv = process.env, out: (l: string) => void = (l) => console.error(l)): void {
   if (!inGithubActions(env)) return;
   for (const line of annotations(problems)) out(line);
 }

@@ -139,7 +139,8 @@ function tlsaFindings(inv: Inventory, live: Live, t: TlsaExpectation): Problem[]
     }
   }
   const out: Problem[] = [];
-  const ttl = tl.resolver?.ttl ?? tl.authoritative.find((a) => a.ttl)?.ttl ?? 3600;
+  // The authoritative TTL: a resolver's answer counts down from its cache.
+  const ttl = tl.authoritative.find((a) => a.ttl)?.ttl ?? tl.resolver?.ttl ?? 3600;
   if (records.length === 0) {
     const want = [...served.values()].map((e) => formatTlsa(t.owner, ttl, { usage: t.usage, selector: t.selector, matchingType: t.matchingType, data: e.leaf.spki }));
     out.push(problem('LIVE_TLSA_MISSING', `${t.owner} has no TLSA record${want.length ? `; to publish: ${want.join(' ; ')}` : ''}`, where));

@@ -86,7 +86,7 @@ export function labInventoryObject(o: LabInventoryOptions = {}): Record<string, 
     dns: {
       resolver: ns(env.dns.resolver),
       zones,
-      tlsa: [...env.dns.tlsaNames.map((n) => ({ name: n.replace(/^_25\._tcp\./, ''), port: 25 })), ...(o.tlsa ?? [])],
+      tlsa: [...env.dns.tlsaNames.map((n) => ({ name: n.replace(/^_25\._tcp\./, ''), port: 25, scheme: 'current+next', hold: '5s' })), ...(o.tlsa ?? [])],
     },
   };
 }
