@@ -187,4 +187,61 @@ t('disk write refused on the host (immutable directory): nothing changes, the fa
   assert.not.ok(existsSync(join(stateDir('mx2'), 'lock.json')));
 });
 
+const READER = `
+const fs = require('node:fs'); const crypto = require('node:crypto');
+const [path, a, b, stop] = process.argv.slice(1);
+const counts = { a: 0, b: 0, other: 0, missing: 0 };
+while (!fs.existsSync(stop)) {
+  let buf;
+  try { buf = fs.readFileSync(path); } catch { counts.missing++; continue; }
+  const h = crypto.createHash('sha256').update(buf).digest('hex');
+  if (h === a) counts.a++; else if (h === b) counts.b++; else counts.other++;
+}
+process.stdout.write(JSON.stringify(counts));
+`;
+
+t('over SFTP too, a concurrent reader of the certificate file sees only the whole old or the whole new file', async (ctx) => {
+  const { createHash } = await import('node:crypto');
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  const [ma, mb] = [fromPem(ctx.a), fromPem(ctx.b)];
+  const session = await connect('mx2');
+  const stop = join(ctx.journalDir, 'reader-stop');
+  const reader = spawn(process.execPath, ['-e', READER, services('mx2').postfix!.cert, sha(ma.cert), sha(mb.cert), stop], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  reader.stdout!.on('data', (d) => (out += d));
+  const done = new Promise((r) => reader.once('exit', r));
+  try {
+    for (let i = 0; i < 4; i++) {
+      const r = await deployGroup(labRequest('mx2', i % 2 ? ma : mb), await labDeps('mx2', session, ctx.journalDir, `reader-${i}`));
+      assert.is(r.outcome, 'applied', JSON.stringify(r.problems));
+    }
+  } finally {
+    writeFileSync(stop, '');
+    await done;
+    await session.close();
+  }
+  const counts = JSON.parse(out) as Record<string, number>;
+  assert.is(counts.other, 0, out);
+  assert.is(counts.missing, 0, out);
+  assert.ok(counts.b! > 0, out);
+});
+
+t('two runs at once on one host: exactly one applies, the other is refused by the lock', async (ctx) => {
+  const [s1, s2] = [await connect('mx1'), await connect('mx1')];
+  try {
+    const [r1, r2] = await Promise.all([
+      deployGroup(labRequest('mx1', fromPem(ctx.b)), await labDeps('mx1', s1, ctx.journalDir, 'twin-1')),
+      deployGroup(labRequest('mx1', fromPem(ctx.b)), await labDeps('mx1', s2, ctx.journalDir, 'twin-2')),
+    ]);
+    assert.equal([r1.outcome, r2.outcome].sort(), ['applied', 'failed']);
+    const refused = [r1, r2].find((r) => r.outcome === 'failed')!;
+    assert.is(refused.failure?.code, 'LOCK_HELD');
+    assert.match(refused.failure!.message, /mailtls unlock mx1/);
+  } finally {
+    await s1.close();
+    await s2.close();
+  }
+  assert.ok((await servedEverywhere('mx1')).every((f) => f === fingerprints(fromPem(ctx.b))));
+});
+
 t.run();
