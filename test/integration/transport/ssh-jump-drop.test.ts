@@ -151,6 +151,24 @@ t('a connection that goes silent is caught by the operation time-out and closed'
   }
 });
 
+t('close() on a connection that stopped answering falls back to destroying the socket', async (c) => {
+  const proxy = await startProxy('127.0.99.1', c.jump);
+  try {
+    const h = { ...hostFor('mute', { ...c.jump, addr: proxy.addr, port: proxy.port }), addresses: [proxy.addr] };
+    const s = await connectHost(h, optionsFor([h], { closeMs: 300 }));
+    assert.ok(await s.stat('/'));
+    proxy.freeze(); // the server's goodbye never arrives
+    let hung = true;
+    let guard: NodeJS.Timeout | undefined;
+    await Promise.race([s.close().then(() => (hung = false)), new Promise((r) => (guard = setTimeout(r, 10_000)))]);
+    clearTimeout(guard);
+    assert.not.ok(hung, 'close() returned');
+    assert.is((await transportFailure(s.stat('/'))).code, 'SSH_CONNECTION_LOST');
+  } finally {
+    await proxy.close();
+  }
+});
+
 t('losing the bastion ends the session to the host behind it', async (c) => {
   const proxy = await startProxy('127.0.99.1', c.jump);
   try {
