@@ -32,6 +32,8 @@ export interface Fixture {
   pid: number;
   session: LocalSession;
   events: StepEvent[];
+  /** With `rsa: true`: a second (RSA) certificate served beside the ECDSA one. */
+  rsa?: { certPath: string; keyPath: string; old: Pem; next: Pem };
   request(pem: Pem, over?: Partial<DeployRequest>): DeployRequest;
   deps(runId: string, over?: Partial<DeployDeps>): Promise<DeployDeps>;
   reloads(): number;
@@ -71,8 +73,8 @@ export function requestFor(i: Installed, pem: Pem, over: Partial<DeployRequest> 
   };
 }
 
-function startServer(cert: string, key: string, countFile: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'tls-server.ts'), cert, key, countFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+function startServer(cert: string, key: string, countFile: string, more: string[] = []): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'tls-server.ts'), cert, key, countFile, ...more], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
@@ -84,7 +86,7 @@ function startServer(cert: string, key: string, countFile: string): Promise<{ ch
   });
 }
 
-export async function makeFixture(opts: { ca?: Ca; old?: Pem; next?: Pem } = {}): Promise<Fixture> {
+export async function makeFixture(opts: { ca?: Ca; old?: Pem; next?: Pem; rsa?: boolean } = {}): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'mailtls-apply-'));
   const etc = join(dir, 'etc');
   mkdirSync(etc);
@@ -98,13 +100,20 @@ export async function makeFixture(opts: { ca?: Ca; old?: Pem; next?: Pem } = {})
   chmodSync(keyPath, 0o600);
   const countFile = join(dir, 'reloads');
   writeFileSync(countFile, '');
-  const { child, port } = await startServer(certPath, keyPath, countFile);
+  let rsa: Fixture['rsa'];
+  if (opts.rsa) {
+    rsa = { certPath: join(etc, 'rsa-cert.pem'), keyPath: join(etc, 'rsa-key.pem'), old: makeLeaf(ca, [NAME], { alg: 'rsa' }), next: makeLeaf(ca, [NAME], { alg: 'rsa' }) };
+    writeFileSync(rsa.certPath, fullchain(rsa.old), { mode: 0o644 });
+    writeFileSync(rsa.keyPath, rsa.old.key, { mode: 0o600 });
+    chmodSync(rsa.keyPath, 0o600);
+  }
+  const { child, port } = await startServer(certPath, keyPath, countFile, rsa ? [rsa.certPath, rsa.keyPath] : []);
   const events: StepEvent[] = [];
   const log: ApplyLog = { event: (e) => events.push(e) };
   const session = new LocalSession({ host: 'local' });
   const journals: FileJournal[] = [];
   const f: Fixture = {
-    dir, certPath, keyPath, countFile, ca, old, next, port, pid: child.pid!, session, events,
+    dir, certPath, keyPath, countFile, ca, old, next, port, pid: child.pid!, session, events, ...(rsa ? { rsa } : {}),
     stateDir: join(dir, 'state'),
     journalDir: join(dir, 'journal'),
     request: (pem, over = {}) => requestFor({ certPath, keyPath, pid: child.pid!, port }, pem, over),
