@@ -16,6 +16,7 @@ const verbs: Array<() => Promise<{ register: Register }>> = [
 ];
 
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedPipe();
   const program = new Command('mailtls')
     .description('Declarative GitOps for mail-server TLS: plan and apply certificates and DANE TLSA records.')
     .version('0.1.0')
@@ -42,4 +43,14 @@ function reportError(err: unknown): number {
   console.error(`mailtls: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   console.error('This is a bug in mailtls; please report it with the command you ran.');
   return EXIT.error;
+}
+
+/** `mailtls plan | head` closes our stdout early: stop quietly, as Unix tools do, instead of crashing. */
+function quietOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
 }
