@@ -88,7 +88,7 @@ async function transact(req: DeployRequest, deps: DeployDeps, r: GroupResult): P
   }
   r.files = targets.map((t) => ({
     path: t.file.path, effectivePath: t.effectivePath,
-    action: t.action === 'write' ? 'written' : t.action === 'attrs' ? 'attrs' : 'unchanged',
+    action: t.action === 'write' ? 'replace' : t.action === 'attrs' ? 'attrs' : 'unchanged',
     sha256: t.sha256, mode: modeString(t.file.mode), owner: `${t.file.owner}:${t.file.group}`,
   }));
   const writes = targets.filter((t) => t.action === 'write');

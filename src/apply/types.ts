@@ -154,7 +154,8 @@ export interface FileOutcome {
   path: string;
   /** The file actually written (symlink target when writing through a link). */
   effectivePath: string;
-  action: 'written' | 'attrs' | 'unchanged';
+  /** What the transaction does to the file (the group's outcome says whether it stuck). */
+  action: 'replace' | 'attrs' | 'unchanged';
   sha256: string;
   mode: string;
   owner: string;
