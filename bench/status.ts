@@ -1,0 +1,102 @@
+// Wall time and peak memory of `mailtls status` over N inventory hosts that all point at the
+// lab's mx1 (the same address, sshd and services under different names), one child process per
+// N, measured by /usr/bin/time -v (else the child's own clock). Prints numbers, asserts nothing.
+//   npm run bench -- status [--hosts N]... [--parallelism 16]
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { labEnv, labUp } from '../test/lab/index.ts';
+import { hostKeyOf } from '../test/integration/status/lab-inventory.ts';
+
+const TIME = '/usr/bin/time';
+
+export function benchInventory(n: number): string {
+  const env = labEnv();
+  const mx1 = env.hosts.mx1;
+  const eps = (list: typeof mx1.services.postfix.endpoints, dane: boolean) =>
+    list.map((e) => ({ port: e.port, ...(e.starttls ? { starttls: e.starttls } : {}), sni: mx1.name, ...(dane && e.port === 25 ? { dane: true } : {}) }));
+  const hosts: Record<string, unknown> = {};
+  for (let i = 0; i < n; i++) {
+    hosts[`bench${String(i).padStart(4, '0')}`] = {
+      address: mx1.address,
+      ssh: { host_keys: [hostKeyOf(mx1.address)] },
+      services: {
+        postfix: { mode: 'postfix', certificate: 'mail', files: { cert: mx1.services.postfix.cert, key: mx1.services.postfix.key }, reload: [mx1.services.postfix.reload], endpoints: eps(mx1.services.postfix.endpoints, true) },
+        dovecot: { mode: 'dovecot', certificate: 'mail', files: { cert: mx1.services.dovecot.cert, key: mx1.services.dovecot.key }, reload: [mx1.services.dovecot.reload], endpoints: eps(mx1.services.dovecot.endpoints, false) },
+      },
+    };
+  }
+  const ns = (a: { address: string; port: number }) => `${a.address}:${a.port}`;
+  const inv = {
+    version: 1,
+    defaults: { ssh: { user: env.ssh.user, identity: `file:${env.ssh.identity}` } },
+    hosts,
+    certificates: { mail: { names: env.certificate.names, key: { algorithm: 'ecdsa', reuse: true }, source: { type: 'files', cert: '/dev/null', key: 'file:/dev/null' } } },
+    dns: {
+      resolver: ns(env.dns.resolver),
+      zones: { [env.dns.zone]: { provider: 'rfc2136', primary: ns(env.dns.primary), authoritative: [ns(env.dns.primary), ns(env.dns.secondary)] } },
+      tlsa: [{ name: mx1.name, port: 25 }],
+    },
+  };
+  const path = join(mkdtempSync(join(tmpdir(), 'mailtls-bench-')), 'hosts.yaml');
+  writeFileSync(path, stringify(inv));
+  return path;
+}
+
+interface Result { n: number; seconds: number; maxRssMb: number; exit: number; unreachable: number; endpointsFailed: number; endpoints: number }
+
+function runStatus(inv: string, n: number, parallelism: number): Promise<Result> {
+  const cli = resolve('bin/mailtls.js');
+  const argv = [process.execPath, cli, 'status', '-f', inv, '--format', 'json', '--parallelism', String(parallelism)];
+  const timed = existsSync(TIME);
+  const [cmd, ...args] = timed ? [TIME, '-v', ...argv] : argv;
+  return new Promise((done, fail) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', fail);
+    child.on('close', (code) => {
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
+      let summary: { unreachable: number; endpoints_failed: number; endpoints: number } = { unreachable: -1, endpoints_failed: -1, endpoints: -1 };
+      try {
+        summary = JSON.parse(out).summary;
+      } catch {
+        // a crash: the numbers say -1 and the exit code says why
+      }
+      done({ n, seconds, maxRssMb: rss ? Number(rss[1]) / 1024 : NaN, exit: code ?? -1, unreachable: summary.unreachable, endpointsFailed: summary.endpoints_failed, endpoints: summary.endpoints });
+    });
+  });
+}
+
+function parse(argv: string[]): { sizes: number[]; parallelism: number } {
+  const sizes: number[] = [];
+  let parallelism = 16;
+  for (let i = 0; i < argv.length; i++) {
+    const v = Number(argv[i + 1]);
+    if (argv[i] === '--hosts' && Number.isInteger(v) && v > 0) {
+      sizes.push(v);
+      i++;
+    } else if (argv[i] === '--parallelism' && Number.isInteger(v) && v > 0) {
+      parallelism = v;
+      i++;
+    } else throw new Error(`usage: npm run bench -- status [--hosts N]... [--parallelism N] (bad ${argv[i]})`);
+  }
+  return { sizes: sizes.length ? sizes : [10, 50, 200], parallelism };
+}
+
+export async function benchStatus(argv: string[]): Promise<void> {
+  const o = parse(argv);
+  await labUp();
+  console.log(`mailtls status over N hosts (all = lab mx1: 8 endpoints, 2 file sets each), parallelism ${o.parallelism}, Node ${process.version}`);
+  console.log('    N   wall s   peak RSS MiB   exit   unreachable   endpoints failed/total');
+  for (const n of o.sizes) {
+    const r = await runStatus(benchInventory(n), n, o.parallelism);
+    console.log(`${String(n).padStart(5)}  ${r.seconds.toFixed(2).padStart(7)}  ${r.maxRssMb.toFixed(1).padStart(13)}  ${String(r.exit).padStart(5)}  ${String(r.unreachable).padStart(12)}  ${String(r.endpointsFailed).padStart(10)}/${r.endpoints}`);
+  }
+}
