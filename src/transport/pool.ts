@@ -5,7 +5,7 @@ import type { Host } from '../inventory/types.ts';
 import type { Problem } from '../errors/problem.ts';
 import { transportProblem } from './errors.ts';
 import { Limiter } from './limiter.ts';
-import { connectHost, type ConnectOptions } from './ssh/index.ts';
+import { connectHost, JumpPool, type ConnectOptions } from './ssh/index.ts';
 import type { HostSession } from './types.ts';
 
 export type HostOutcome<T> =
@@ -19,7 +19,8 @@ export interface PoolOptions extends ConnectOptions {
 
 /**
  * Runs `fn` once per host (hosts with the same name once), results in input order. The session
- * is closed when `fn` settles, whatever happened.
+ * is closed when `fn` settles, whatever happened; shared jump connections are closed before
+ * this returns.
  */
 export async function withHostSessions<T>(
   hosts: readonly Host[],
@@ -29,8 +30,10 @@ export async function withHostSessions<T>(
 ): Promise<HostOutcome<T>[]> {
   const unique = [...new Map(hosts.map((h) => [h.name, h])).values()];
   const limiter = new Limiter(Math.max(1, Math.floor(parallelism)));
-  const open = opts.open ?? ((h: Host) => connectHost(h, opts));
-  return Promise.all(
+  // Sessions to hosts behind the same jump host share one connection to it.
+  const jumps = opts.open || opts.jumps ? undefined : new JumpPool(opts.timeouts?.closeMs);
+  const open = opts.open ?? ((h: Host) => connectHost(h, jumps ? { ...opts, jumps } : opts));
+  const outcomes = await Promise.all(
     unique.map((host) =>
       limiter.run(async (): Promise<HostOutcome<T>> => {
         let session: HostSession | undefined;
@@ -45,4 +48,6 @@ export async function withHostSessions<T>(
       }),
     ),
   );
+  await jumps?.drain();
+  return outcomes;
 }

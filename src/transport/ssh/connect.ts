@@ -26,6 +26,28 @@ export interface ConnectOptions {
   /** Reads a secret (`env:`/`file:`); the bytes stay in memory only. */
   readSecret(ref: SecretRef): Promise<Buffer | string>;
   timeouts?: SshTimeouts;
+  /** Shares jump-host connections between sessions (see JumpPool); without it each session dials its own. */
+  jumps?: JumpProvider;
+}
+
+/** A connection to a jump host that several sessions forward through. */
+export interface JumpLease {
+  /** The hop to call `forwardOut` on. */
+  client: Client;
+  /** Calls `cb` when the shared connection dies; returns an unsubscribe function. */
+  onLost(cb: () => void): () => void;
+  /** This session is done with it (idempotent); the last user closes it. */
+  release(): void;
+}
+
+export interface JumpProvider {
+  acquire(jump: Host, opts: ConnectOptions, seen: string[]): Promise<JumpLease>;
+}
+
+/** The clients a session owns (target last) and, when hopping through a shared jump, its lease. */
+export interface Chain {
+  clients: Client[];
+  lease?: JumpLease;
 }
 
 /** Fast key exchange first: curve25519 costs ~11 ms CPU here against ~90 ms for sntrup761 (perf-anchors.md). */
@@ -155,25 +177,33 @@ function forwardOut(client: Client, address: string, port: number, timeoutMs: nu
 }
 
 /**
- * Opens the chain of clients to `host`: [first jump, …, host]. Every hop is verified with its
- * own pins. On any failure every client opened so far is destroyed.
+ * Opens the chain of clients to `host`: [first jump, …, host], or [host] plus a lease on a
+ * shared jump connection. Every hop is verified with its own pins. On any failure every client
+ * opened so far is destroyed (and a lease released).
  */
-export async function openChain(host: Host, opts: ConnectOptions, seen: string[] = []): Promise<Client[]> {
+export async function openChain(host: Host, opts: ConnectOptions, seen: string[] = []): Promise<Chain> {
   const jumpName = host.ssh.jump;
-  if (!jumpName) return [await openHop(host, opts)];
+  if (!jumpName) return { clients: [await openHop(host, opts)] };
   if (seen.includes(host.name) || seen.length >= MAX_HOPS) {
     throw new TransportError('SSH_CONFIG', host.name, `${host.name}: jump hosts loop or nest too deep (${[...seen, host.name].join(' → ')})`);
   }
   const jump = opts.resolveHost(jumpName);
   if (!jump) throw new TransportError('SSH_CONFIG', host.name, `${host.name}: jump host ${jumpName} is not in the inventory`);
-  let chain: Client[];
+  let via: Chain;
+  let last: Client;
   try {
-    chain = await openChain(jump, opts, [...seen, host.name]);
+    if (opts.jumps) {
+      const lease = await opts.jumps.acquire(jump, opts, [...seen, host.name]);
+      via = { clients: [], lease };
+      last = lease.client;
+    } else {
+      via = await openChain(jump, opts, [...seen, host.name]);
+      last = via.clients[via.clients.length - 1]!;
+    }
   } catch (err) {
     const code = err instanceof TransportError ? err.code : 'SSH_PROTOCOL';
     throw new TransportError(code, host.name, `${host.name}: via jump host ${jumpName}: ${(err as Error).message}`, { cause: err });
   }
-  const last = chain[chain.length - 1]!;
   const address = dialAddress(host);
   try {
     const timeout = opts.timeouts?.connectMs ?? host.ssh.connectTimeoutMs;
@@ -183,9 +213,11 @@ export async function openChain(host: Host, opts: ConnectOptions, seen: string[]
     } catch (err) {
       throw classifyConnectError(err, { host: host.name, target: `${address}:${host.ssh.port} via ${jumpName}`, pins: [], rejected: false });
     }
-    return [...chain, await openHop(host, opts, stream, jumpName)];
+    const target = await openHop(host, opts, stream, jumpName);
+    return via.lease ? { clients: [target], lease: via.lease } : { clients: [...via.clients, target] };
   } catch (err) {
-    for (const c of chain) destroyClient(c);
+    for (const c of via.clients) destroyClient(c);
+    via.lease?.release();
     throw err;
   }
 }

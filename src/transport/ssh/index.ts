@@ -5,7 +5,8 @@ import type { HostSession } from '../types.ts';
 import { openChain, type ConnectOptions } from './connect.ts';
 import { SshSession } from './session.ts';
 
-export type { ConnectOptions, SshTimeouts } from './connect.ts';
+export type { ConnectOptions, SshTimeouts, JumpLease, JumpProvider } from './connect.ts';
+export { JumpPool } from './jump-pool.ts';
 export { SshSession } from './session.ts';
 export { fingerprint, parsePinnedKey, type PinnedKey } from './host-keys.ts';
 export { quoteArg, quoteArgv, remoteCommand } from './quote.ts';
@@ -17,6 +18,5 @@ export { quoteArg, quoteArgv, remoteCommand } from './quote.ts';
  * every hop's host key matched its pins and authentication succeeded.
  */
 export async function connectHost(host: Host, opts: ConnectOptions): Promise<HostSession & SshSession> {
-  const clients = await openChain(host, opts);
-  return new SshSession(host, clients, opts.timeouts);
+  return new SshSession(host, await openChain(host, opts), opts.timeouts);
 }

@@ -7,9 +7,9 @@ import { HostOpError, TransportError } from '../errors.ts';
 import { IdResolver } from '../ids.ts';
 import { Limiter } from '../limiter.ts';
 import type { ExecOptions, ExecResult, HostSession, RemoteStat } from '../types.ts';
-import type { SshTimeouts } from './connect.ts';
+import type { Chain, JumpLease, SshTimeouts } from './connect.ts';
 import { execCommand } from './exec.ts';
-import { destroyClient } from './teardown.ts';
+import { destroyClient, endClient } from './teardown.ts';
 import { remoteCommand } from './quote.ts';
 import * as ops from './sftp-ops.ts';
 
@@ -22,8 +22,11 @@ const GONE = /No response from server|Not connected|Channel is not open|No SFTP 
 export class SshSession implements HostSession {
   readonly host: string;
   private readonly settings: Host;
+  /** The clients this session owns (target last); a shared jump connection is only leased. */
   private readonly clients: Client[];
   private readonly client: Client;
+  private readonly lease?: JumpLease;
+  private unsubscribeLease?: () => void;
   private readonly t: Required<SshTimeouts>;
   private sftpChannel?: Promise<SFTPWrapper>;
   private readonly sftpQueue = new Limiter(SFTP_IN_FLIGHT);
@@ -36,12 +39,13 @@ export class SshSession implements HostSession {
   private ending = false;
   private readonly closedClients = new WeakSet<Client>();
 
-  /** `clients` is the hop chain, the target last. */
-  constructor(host: Host, clients: Client[], timeouts: SshTimeouts = {}) {
+  constructor(host: Host, chain: Chain, timeouts: SshTimeouts = {}) {
     this.host = host.name;
     this.settings = host;
+    const clients = chain.clients;
     this.clients = clients;
     this.client = clients[clients.length - 1]!;
+    this.lease = chain.lease;
     this.t = {
       connectMs: timeouts.connectMs ?? host.ssh.connectTimeoutMs,
       opMs: timeouts.opMs ?? 30_000,
@@ -55,6 +59,7 @@ export class SshSession implements HostSession {
         this.lose('connection closed');
       });
     }
+    if (this.lease) this.unsubscribeLease = this.lease.onLost(() => this.lose('the jump host connection was lost'));
     this.ids = new IdResolver({ host: this.host, exec: (argv) => this.exec(argv), readFile: (p) => this.readFile(p) });
   }
 
@@ -64,7 +69,15 @@ export class SshSession implements HostSession {
     this.lostError = err ?? new TransportError('SSH_CONNECTION_LOST', this.host, `${this.host}: ${why}`);
     for (const reject of this.inFlight) reject(this.lostError);
     this.inFlight.clear();
-    if (!this.ending) for (const c of this.clients) destroyClient(c);
+    if (!this.ending) {
+      for (const c of this.clients) destroyClient(c);
+      this.releaseLease();
+    }
+  }
+
+  private releaseLease(): void {
+    this.unsubscribeLease?.();
+    this.lease?.release();
   }
 
   private async guard<T>(label: string, ms: number, work: () => Promise<T>): Promise<T> {
@@ -198,21 +211,8 @@ export class SshSession implements HostSession {
       for (const c of [...this.clients].reverse()) {
         if (!this.closedClients.has(c)) await endClient(c, this.t.closeMs);
       }
+      this.releaseLease();
     })();
     return this.closing;
   }
-}
-
-function endClient(c: Client, ms: number): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(() => {
-      destroyClient(c);
-      resolve();
-    }, ms);
-    c.once('close', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    c.end();
-  });
 }

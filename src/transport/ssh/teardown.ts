@@ -10,3 +10,18 @@ export function destroyClient(client: Client): void {
   const sock = (client as unknown as { _sock?: Duplex })._sock;
   if (sock && !sock.destroyed) sock.destroy();
 }
+
+/** Ends a client politely; one that does not close within `ms` is destroyed. */
+export function endClient(c: Client, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      destroyClient(c);
+      resolve();
+    }, ms);
+    c.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    c.end();
+  });
+}

@@ -8,6 +8,8 @@ import { suite } from '../../helpers/suite.ts';
 import { connectHost } from '../../../src/transport/ssh/index.ts';
 import { TransportError } from '../../../src/transport/errors.ts';
 import { withHostSessions } from '../../../src/transport/pool.ts';
+import { JumpPool } from '../../../src/transport/ssh/jump-pool.ts';
+import { execFileSync } from 'node:child_process';
 import type { HostSession } from '../../../src/transport/types.ts';
 import { hostFor, makeIdentity, optionsFor, startSshd, type Sshd } from './sshd-fixture.ts';
 import { startProxy } from './tcp-proxy.ts';
@@ -181,6 +183,43 @@ t('losing the bastion ends the session to the host behind it', async (c) => {
     proxy.drop();
     assert.is((await transportFailure(run)).code, 'SSH_CONNECTION_LOST');
     await s.close();
+  } finally {
+    await proxy.close();
+  }
+});
+
+t('the pool shares one bastion connection among the hosts behind it, and closes it at the end', async (c) => {
+  const bastion = hostFor('bastion', c.jump);
+  const inner = ['in1', 'in2', 'in3', 'in4', 'in5'].map((n) => hostFor(n, c.target, { jump: 'bastion' }));
+  const from = c.jump.log().length;
+  const results = await withHostSessions(inner, 3, async (s, h) => (await s.exec(['echo', h.name])).stdout.trim(), optionsFor([bastion, ...inner]));
+  assert.equal(results.map((r) => (r.ok ? r.value : r.problem.message)), ['in1', 'in2', 'in3', 'in4', 'in5']);
+  await new Promise((r) => setTimeout(r, 300));
+  const logins = c.jump.log().slice(from).match(/Accepted publickey/g) ?? [];
+  assert.is(logins.length, 1, 'one login on the bastion for five hosts');
+  const left = execFileSync('ss', ['-Htn', 'state', 'established', 'dst', `${c.jump.addr}:${c.jump.port}`], { encoding: 'utf8' });
+  assert.is(left.trim(), '', 'no connection to the bastion left open');
+});
+
+t('a shared bastion that dies takes every session through it down; the next one dials again', async (c) => {
+  const proxy = await startProxy('127.0.99.1', c.jump);
+  const pool = new JumpPool(300);
+  try {
+    const bastion = { ...hostFor('bastion', { ...c.jump, addr: proxy.addr, port: proxy.port }), addresses: [proxy.addr] };
+    const a = hostFor('in-a', c.target, { jump: 'bastion' });
+    const b = hostFor('in-b', c.target, { jump: 'bastion' });
+    const opts = { ...optionsFor([bastion, a, b]), jumps: pool };
+    const [sa, sb] = await Promise.all([connectHost(a, opts), connectHost(b, opts)]);
+    assert.is(proxy.connections(), 1, 'one TCP connection to the bastion');
+    const runs = [sa.exec(['sleep', '3']), sb.exec(['sleep', '3'])];
+    await new Promise((r) => setTimeout(r, 200));
+    proxy.drop();
+    for (const run of runs) assert.is((await transportFailure(run)).code, 'SSH_CONNECTION_LOST');
+    const again = await connectHost(a, opts);
+    assert.is((await again.exec(['echo', 'ok'])).stdout, 'ok\n');
+    assert.is(proxy.connections(), 2, 'a fresh bastion connection');
+    await Promise.all([sa.close(), sb.close(), again.close()]);
+    await pool.drain();
   } finally {
     await proxy.close();
   }
