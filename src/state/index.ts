@@ -5,8 +5,8 @@ export { SessionCache, HostUnavailableError, type SessionCacheOptions } from './
 export { gather, gatheredHosts, DEFAULT_PARALLELISM, type GatherOptions } from './gather.ts';
 export { readFileSet } from './file-facts.ts';
 export { statusFindings, effectiveRecords, diskLeafFor, servedAlgorithm } from './findings.ts';
-export { buildStatusReport, problemJson, STATUS_FORMAT_VERSION } from './status-report.ts';
-export type { StatusReport, ServiceView, EndpointView, FileView, CertView, TlsaView } from './status-report.ts';
+export { buildStatusReport, lastApplied, problemJson, STATUS_FORMAT_VERSION } from './status-report.ts';
+export type { StatusReport, ServiceView, EndpointView, FileView, CertView, TlsaView, LastApplied } from './status-report.ts';
 export { renderStatusText, statusSummaryLine } from './status-text.ts';
 export { computePlan, gatherLive, selectOrThrow } from './run-plan.ts';
 export type { ComputedPlan, GatheredLive, GatherSelection, PlanOptions, ReadOptions } from './run-plan.ts';

@@ -74,10 +74,29 @@ export interface StatusReport {
   generated_at: string;
   inventory: { path: string; sha256: string };
   partial: { excluded: string[]; unreachable: string[] };
-  hosts: Array<{ host: string; addresses: string[]; reachable: boolean; services: ServiceView[]; problems: ReturnType<typeof problemJson>[] }>;
+  hosts: Array<{ host: string; addresses: string[]; reachable: boolean; services: ServiceView[]; last_applied?: LastApplied; problems: ReturnType<typeof problemJson>[] }>;
   tlsa: TlsaView[];
   findings: ReturnType<typeof problemJson>[];
   summary: { hosts: number; unreachable: number; services: number; endpoints: number; endpoints_failed: number; tlsa_names: number; errors: number; warnings: number; consistent: boolean };
+}
+
+/** What apply's manifest on the host says it last installed (for "who changed it": live, git or the clock). */
+export interface LastApplied {
+  updated_at: string;
+  groups: Array<{ group: string; applied_at: string; plan_hash: string | null; inventory_commit: string | null }>;
+}
+
+/** Reads the manifest defensively: it comes from the host, so nothing about its shape is trusted. */
+export function lastApplied(manifest: unknown): LastApplied | undefined {
+  if (!manifest || typeof manifest !== 'object') return undefined;
+  const m = manifest as { updated_at?: unknown; groups?: unknown };
+  if (typeof m.updated_at !== 'string' || !m.groups || typeof m.groups !== 'object') return undefined;
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  const groups = Object.entries(m.groups as Record<string, unknown>).map(([group, g]) => {
+    const x = (g && typeof g === 'object' ? g : {}) as Record<string, unknown>;
+    return { group, applied_at: str(x.applied_at) ?? '', plan_hash: str(x.plan_hash), inventory_commit: str(x.inventory_commit) };
+  });
+  return { updated_at: m.updated_at, groups: groups.sort((a, b) => (a.group < b.group ? -1 : 1)) };
 }
 
 export function problemJson(p: Problem) {
@@ -170,7 +189,8 @@ export function buildStatusReport(inv: Inventory, live: Live, opts: { now: Date;
       });
       return { service: svc.name, mode: svc.mode, certificate: svc.certificate, files, endpoints };
     });
-    return { host: hl.host, addresses: host?.addresses ?? [], reachable: hl.reachable, services, problems: hl.problems.map(problemJson) };
+    const applied = lastApplied(hl.manifest);
+    return { host: hl.host, addresses: host?.addresses ?? [], reachable: hl.reachable, services, ...(applied ? { last_applied: applied } : {}), problems: hl.problems.map(problemJson) };
   });
   const tlsa = live.tlsa.map((t) => {
     const exp = inv.dns.tlsa.find((e) => e.owner.toLowerCase().replace(/\.$/, '') === t.owner.toLowerCase().replace(/\.$/, ''));

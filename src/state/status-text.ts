@@ -48,6 +48,10 @@ export function renderStatusText(r: StatusReport, opts: { color?: boolean } = {}
   out.push('');
   for (const h of r.hosts) {
     out.push(paint('bold', `${h.host} (${h.addresses.join(', ')})${h.reachable ? '' : paint('red', ' — unreachable, files not read')}`));
+    if (h.last_applied) {
+      const g = h.last_applied.groups.map((x) => `${x.group} at ${x.applied_at}${x.plan_hash ? ` (plan ${x.plan_hash.slice(0, 12)})` : ''}`);
+      out.push(paint('dim', `  last applied by mailtls: ${g.join('; ') || h.last_applied.updated_at}`));
+    }
     for (const s of h.services) {
       out.push(`  ${paint('bold', s.service)} (${s.mode}, certificate ${s.certificate})`);
       for (const set of s.files) {

@@ -100,4 +100,15 @@ t('an unreachable host: no file findings, the transport problem counts, the repo
   assert.ok(validate(r), JSON.stringify(validate.errors));
 });
 
+t('the last-applied manifest on a host shows in the report (hashes and times only); junk is ignored', async (c) => {
+  const live = await fresh(c);
+  live.hosts[0]!.manifest = { format_version: 1, host: 'mx1', updated_at: '2026-11-20T10:00:00.000Z', groups: { 'mx1/dovecot+postfix': { applied_at: '2026-11-20T10:00:00.000Z', run_id: 'r1', plan_hash: 'ab'.repeat(32), inventory_commit: null, change_ids: [], files: [] } } };
+  const r = buildStatusReport(c.inv, live, { now: NOW });
+  assert.equal(r.hosts[0]!.last_applied, { updated_at: '2026-11-20T10:00:00.000Z', groups: [{ group: 'mx1/dovecot+postfix', applied_at: '2026-11-20T10:00:00.000Z', plan_hash: 'ab'.repeat(32), inventory_commit: null }] });
+  assert.ok(validate(r), JSON.stringify(validate.errors));
+  assert.match(renderStatusText(r), /last applied by mailtls: mx1\/dovecot\+postfix at 2026-11-20T10:00:00\.000Z \(plan abababababab\)/);
+  live.hosts[0]!.manifest = 'not a manifest';
+  assert.is(buildStatusReport(c.inv, live, { now: NOW }).hosts[0]!.last_applied, undefined);
+});
+
 t.run();
