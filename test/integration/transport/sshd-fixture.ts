@@ -3,7 +3,7 @@
 // stop(). Independent of the lab so tests can change keys and break things freely.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
-import { connect } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Host, SecretRef } from '../../../src/inventory/types.ts';
@@ -35,26 +35,21 @@ export function makeIdentity(dir: string, name: string): string {
   return p;
 }
 
-function waitForBanner(addr: string, port: number, deadlineMs: number): Promise<void> {
+/** Waits for OUR sshd to log that it bound the port (a banner could come from someone else's). */
+function waitForListening(logFile: string, addr: string, port: number, deadlineMs: number): Promise<void> {
   const until = Date.now() + deadlineMs;
+  const line = `Server listening on ${addr} port ${port}.`;
   return new Promise((resolve, reject) => {
-    const attempt = () => {
-      const s = connect({ host: addr, port });
-      s.once('data', () => {
-        s.destroy();
-        resolve();
-      });
-      s.once('error', () => {
-        s.destroy();
-        if (Date.now() > until) reject(new Error(`sshd on ${addr}:${port} did not start`));
-        else setTimeout(attempt, 50);
-      });
+    const poll = () => {
+      if (existsSync(logFile) && readFileSync(logFile, 'utf8').includes(line)) return resolve();
+      if (Date.now() > until) return reject(new Error(`sshd on ${addr}:${port} did not start`));
+      setTimeout(poll, 25);
     };
-    attempt();
+    poll();
   });
 }
 
-export async function startSshd(addr: string, port = 2222): Promise<Sshd> {
+async function startOn(addr: string, port: number): Promise<Sshd> {
   const dir = mkdtempSync(join(tmpdir(), 'mailtls-sshd-'));
   const ed = keygen(join(dir, 'host_ed25519'), 'ed25519');
   const rsa = keygen(join(dir, 'host_rsa'), 'rsa');
@@ -97,10 +92,15 @@ export async function startSshd(addr: string, port = 2222): Promise<Sshd> {
   const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-f', config, '-E', logFile], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    await waitForBanner(addr, port, 5000);
+    await Promise.race([
+      waitForListening(logFile, addr, port, 5000),
+      exited.then(() => Promise.reject(new Error(`sshd on ${addr}:${port} exited at start`))),
+    ]);
   } catch (err) {
     child.kill('SIGKILL');
-    throw new Error(`${(err as Error).message}: ${existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''}`);
+    const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`${(err as Error).message}: ${log}`);
   }
   return {
     addr,
@@ -119,6 +119,40 @@ export async function startSshd(addr: string, port = 2222): Promise<Sshd> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Starts an sshd on `addr`, port 2222 or the next free one (several people may run the
+ * integration tier at once on this machine).
+ */
+export async function startSshd(addr: string): Promise<Sshd> {
+  let last: unknown;
+  for (let port = 2222; port < 2242; port++) {
+    if (!(await portIsFree(addr, port))) continue;
+    try {
+      return await startOn(addr, port);
+    } catch (err) {
+      last = err; // lost a race for the port: try the next one
+    }
+  }
+  throw last ?? new Error(`no free port for sshd on ${addr}`);
+}
+
+/** A port on `addr` that nothing listens on right now (for "connection refused" tests). */
+export async function freePort(addr: string): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, addr, () => r()));
+  const a = srv.address();
+  await new Promise((r) => srv.close(r));
+  return typeof a === 'object' && a ? a.port : 0;
+}
+
+function portIsFree(addr: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, addr, () => srv.close(() => resolve(true)));
+  });
 }
 
 const LOC = { file: 'test', line: 1, column: 1 };
