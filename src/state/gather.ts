@@ -13,6 +13,7 @@ import { gatherTlsa, tlsaProblems } from '../probe/dns/index.ts';
 import { Limiter } from '../transport/limiter.ts';
 import { TransportError, transportProblem } from '../transport/errors.ts';
 import { readFileSet } from './file-facts.ts';
+import { HostNames } from './names.ts';
 import { HostUnavailableError, type SessionCache } from './sessions.ts';
 
 export const DEFAULT_PARALLELISM = 16;
@@ -111,8 +112,9 @@ async function readHostFiles(host: Host, opts: GatherOptions): Promise<HostFiles
   try {
     const byService = new Map<string, ServiceLive['files']>();
     const problems: Problem[] = [];
+    const names = new HostNames(session);
     for (const s of host.services) {
-      const sets = await readServiceFiles(session, s);
+      const sets = await readServiceFiles(session, s, names);
       byService.set(s.name, sets);
       for (const set of sets) {
         for (const f of [set.cert, set.key, set.chain]) {
@@ -135,11 +137,11 @@ async function readHostFiles(host: Host, opts: GatherOptions): Promise<HostFiles
   }
 }
 
-async function readServiceFiles(session: HostSession, service: Service): Promise<ServiceLive['files']> {
+async function readServiceFiles(session: HostSession, service: Service, names: HostNames): Promise<ServiceLive['files']> {
   const out: ServiceLive['files'] = [];
   for (const alg of ['ecdsa', 'rsa', 'ed25519'] as const) {
     const set = service.files[alg];
-    if (set) out.push(await readFileSet(session, alg, set));
+    if (set) out.push(await readFileSet(session, alg, set, names));
   }
   return out;
 }
