@@ -13,6 +13,8 @@ const verbs: Array<() => Promise<{ register: Register }>> = [
   () => import('./status.ts'),
   () => import('./plan.ts'),
   () => import('./show.ts'),
+  () => import('./apply.ts'),
+  () => import('./unlock.ts'),
 ];
 
 export async function main(argv: string[]): Promise<number> {
@@ -46,7 +48,10 @@ function reportError(err: unknown): number {
 }
 
 /** `mailtls plan | head` closes our stdout early: stop quietly, as Unix tools do, instead of crashing. */
+let pipeGuarded = false;
 function quietOnClosedPipe(): void {
+  if (pipeGuarded) return; // main() runs many times in one process in tests
+  pipeGuarded = true;
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
