@@ -66,4 +66,9 @@ export const applyCodes: Record<string, CatalogEntry> = {
     hint: '`mailtls apply` completes or rolls it back before doing anything else',
   },
   APPLY_RECOVERY_FAILED: { severity: 'error', title: 'recovering an interrupted apply failed' },
+  APPLY_NOT_CONFIRMED: {
+    severity: 'error',
+    title: 'apply was not approved: no terminal to ask on',
+    hint: 'review `mailtls plan`, then pass --auto-approve, or save it with `--out plan.json` and `mailtls apply plan.json`',
+  },
 };
