@@ -25,7 +25,11 @@ export function formatProblem(p: Problem): string {
   const w = p.where;
   let at = '';
   if (isLoc(w)) at = `${w.file}:${w.line}:${w.column} `;
-  else if (w && 'host' in w) at = [w.host, w.service, w.endpoint ?? w.path].filter(Boolean).join('/') + ': ';
+  else if (w && 'host' in w) {
+    // A path is absolute: keep it apart from host/service instead of joining it with '/'.
+    const id = [w.host, w.service, w.endpoint].filter(Boolean).join('/');
+    at = `${w.path ? `${id} ${w.path}` : id}: `;
+  }
   else if (w && 'dns' in w) at = `${w.dns}${w.server ? ` @${w.server}` : ''}: `;
   return `${at}${p.severity} ${p.code} ${p.message}`;
 }

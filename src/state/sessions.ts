@@ -5,7 +5,7 @@
 import type { Host, Inventory, SecretRef } from '../inventory/types.ts';
 import type { Problem } from '../errors/problem.ts';
 import { readSecret } from '../inventory/index.ts';
-import { connectHost, type SshTimeouts } from '../transport/ssh/index.ts';
+import { connectHost, JumpPool, type SshTimeouts } from '../transport/ssh/index.ts';
 import { transportProblem } from '../transport/errors.ts';
 import { problem } from '../errors/catalog.ts';
 import type { HostSession } from '../transport/types.ts';
@@ -35,6 +35,8 @@ export class SessionCache {
   private readonly opts: SessionCacheOptions;
   private readonly entries = new Map<string, Promise<Entry>>();
   private closed = false;
+  /** Hosts behind one bastion share one connection to it, instead of one per host. */
+  private readonly jumps = new JumpPool();
 
   constructor(inventory: Inventory, opts: SessionCacheOptions = {}) {
     this.inventory = inventory;
@@ -78,6 +80,7 @@ export class SessionCache {
         if (e.ok) await e.session.close().catch(() => undefined);
       }),
     );
+    await this.jumps.drain().catch(() => undefined);
   }
 
   private async open(name: string): Promise<Entry> {
@@ -93,6 +96,7 @@ export class SessionCache {
         connectHost(h, {
           resolveHost: (n) => this.inventory.hosts.find((x) => x.name === n),
           readSecret: (ref: SecretRef) => readSecret(ref, baseDir),
+          jumps: this.jumps,
           ...(this.opts.timeouts ? { timeouts: this.opts.timeouts } : {}),
         }));
     try {
