@@ -72,10 +72,16 @@ export function recoveryLines(reports: RecoveryReport[]): string[] {
 }
 
 /** `Apply complete: 2 hosts applied, 0 rolled back, 0 failed.` (+ unchanged/skipped when any). */
-export function applySummaryLine(r: Pick<ApplyPlanResult, 'summary'>): string {
+export function applySummaryLine(r: Pick<ApplyPlanResult, 'summary' | 'recovered'>): string {
   const s = r.summary;
   const failed = s.failed + s['failed-rollback'];
-  const extra = [s.unchanged ? `${s.unchanged} unchanged` : '', s.skipped ? `${s.skipped} skipped` : '', s['failed-rollback'] ? `${s['failed-rollback']} ROLLBACK FAILED` : ''].filter(Boolean);
+  const unrecovered = new Set(r.recovered.filter((x) => x.results.some((g) => !g.ok)).map((x) => x.host)).size;
+  const extra = [
+    s.unchanged ? `${s.unchanged} unchanged` : '',
+    s.skipped ? `${s.skipped} skipped` : '',
+    s['failed-rollback'] ? `${s['failed-rollback']} ROLLBACK FAILED` : '',
+    unrecovered ? `${plural(unrecovered, 'host')} with an interrupted run NOT recovered` : '',
+  ].filter(Boolean);
   return `Apply complete: ${plural(s.applied, 'host')} applied, ${s['rolled-back']} rolled back, ${failed} failed${extra.length ? ` (${extra.join(', ')})` : ''}.`;
 }
 
