@@ -24,32 +24,61 @@ step "the lab as mailtls sees it"
 node bin/mailtls.js validate -f hosts.yaml
 
 # ---------------------------------------------------------------------------------------------
-# The main job. Each step runs when its verb exists; as plan/apply land they are filled in here:
-#   - status: what is live (files, served certificates, TLSA)
-#   - plan:   nothing to do while served = disk = source = TLSA
-#   - `npm run lab -- renew --new-key` (the npm host renews with a new key, like certbot)
-#   - plan:   the rollover (publish next TLSA, hold, deploy, retire old TLSA)
-#   - apply:  the full rotation, then plan again: empty
+# The main job, like a tutorial: each command is echoed before it runs, and a command whose exit
+# status is not the expected one stops the demo (exit 1).
+#   status → plan (nothing to do) → the npm host renews (same key, like `certbot renew`) →
+#   plan (the pending deploys, with reasons) → apply (progress, verified on the wire) → plan (empty)
+# Afterwards the lab goes back to its baseline (source version 1 deployed), so the demo can run
+# again; a demo interrupted half-way is put back at the start of the next run.
 # ---------------------------------------------------------------------------------------------
-has_verb() { node bin/mailtls.js help "$1" >/dev/null 2>&1; }
+MAILTLS=(node bin/mailtls.js)
 
-if has_verb status; then
-  step "mailtls status"
-  node bin/mailtls.js status -f hosts.yaml || true
-fi
-if has_verb plan; then
-  step "mailtls plan (the lab starts consistent: expect no changes)"
-  node bin/mailtls.js plan -f hosts.yaml || true
-fi
-if has_verb apply; then
-  step "the npm host renews with a new key"
-  node --import tsx test/lab/cli.ts renew --new-key
-  step "mailtls plan (the DANE rollover)"
-  node bin/mailtls.js plan -f hosts.yaml || true
-  step "mailtls apply"
-  node bin/mailtls.js apply -f hosts.yaml
-  step "mailtls plan (expect no changes)"
-  node bin/mailtls.js plan -f hosts.yaml
-fi
+# expect CODE CMD...: echo the command, run it, check its exit status.
+expect() {
+  local want=$1 rc=0
+  shift
+  printf '\n$ %s\n' "$*"
+  "$@" || rc=$?
+  if [ "$rc" -ne "$want" ]; then
+    echo "demo: '$*' exited $rc, expected $want" >&2
+    exit 1
+  fi
+}
+
+# The source back at version 1 and its bytes deployed everywhere. The original certificate
+# expires earlier than a renewed one, so this apply allows the `downgrade` guard by name.
+baseline() {
+  expect 0 node --import tsx -e "const lab = await import('./test/lab/index.ts'); await lab.restoreSource(1)"
+  local rc=0
+  "${MAILTLS[@]}" plan -f hosts.yaml --detailed-exitcode >/dev/null || rc=$?
+  if [ "$rc" -eq 2 ] || [ "$rc" -eq 4 ]; then
+    expect 0 "${MAILTLS[@]}" apply -f hosts.yaml --auto-approve --allow downgrade
+  fi
+  expect 0 "${MAILTLS[@]}" plan -f hosts.yaml --detailed-exitcode
+}
+
+step "the lab at its baseline (source version 1 served everywhere)"
+baseline
+
+step "mailtls status: what is live (files, served certificates, TLSA)"
+expect 0 "${MAILTLS[@]}" status -f hosts.yaml
+
+step "mailtls plan: served = disk = source = TLSA, so nothing to do"
+expect 0 "${MAILTLS[@]}" plan -f hosts.yaml --detailed-exitcode
+
+step "the npm host renews its certificate (same key, like certbot renew)"
+expect 0 node --import tsx test/lab/cli.ts renew
+
+step "mailtls plan: the pending deploys and why (exit 2 = changes pending)"
+expect 2 "${MAILTLS[@]}" plan -f hosts.yaml --detailed-exitcode
+
+step "mailtls apply: stage, check, swap, reload, verify on the wire"
+expect 0 "${MAILTLS[@]}" apply -f hosts.yaml --auto-approve
+
+step "mailtls plan again: nothing left to do"
+expect 0 "${MAILTLS[@]}" plan -f hosts.yaml --detailed-exitcode
+
+step "putting the lab back to its baseline for the next run"
+baseline
 
 step "done — the lab keeps running; stop it with: npm run lab -- down"
