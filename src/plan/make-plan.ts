@@ -22,13 +22,15 @@ export interface MakePlanInput {
   excluded?: readonly string[];
   /** From the state store: when each `owner|record` was first on every authoritative server. */
   tlsaFirstSeen?: ReadonlyMap<string, string>;
+  /** From the state store: the largest TTL ever seen per TLSA owner. */
+  tlsaMaxTtl?: ReadonlyMap<string, number>;
 }
 
 export function makePlan(input: MakePlanInput): Plan {
   const { inventory, desired, live, now } = input;
   const allow = input.allow ?? [];
   const d = diff(desired, live, inventory, now);
-  const guards = runGuards(desired, live, d.changes, { inventory, now, tlsaFirstSeen: input.tlsaFirstSeen }, allow);
+  const guards = runGuards(desired, live, d.changes, { inventory, now, tlsaFirstSeen: input.tlsaFirstSeen, tlsaMaxTtl: input.tlsaMaxTtl }, allow);
   const unreachable = live.hosts.filter((h) => !h.reachable).map((h) => h.host).sort();
   const problems: Problem[] = [
     ...checkAllow(allow),

@@ -14,6 +14,7 @@ import { readManifest } from '../apply/manifest.ts';
 import { DEFAULT_STATE_DIR } from '../apply/run.ts';
 import { gather, DEFAULT_PARALLELISM } from './gather.ts';
 import { SessionCache, type SessionCacheOptions } from './sessions.ts';
+import { DEFAULT_LOCAL_DIR, firstSeenMap, historyPath, loadHistory, maxTtlMap, observe, saveHistory } from './tlsa-history.ts';
 
 export interface GatherSelection {
   /** `--host` (repeatable); empty: every host. */
@@ -38,6 +39,12 @@ export interface PlanOptions extends ReadOptions {
   /** `--allow GUARD` (repeatable). */
   allow?: readonly string[];
   tlsaFirstSeen?: ReadonlyMap<string, string>;
+  tlsaMaxTtl?: ReadonlyMap<string, number>;
+  /**
+   * Where the TLSA history lives (`<dir>/tlsa-history.json`, default `.mailtls`): read, updated
+   * with this observation, and used for the dane-gap hold time. `false`: don't use a store.
+   */
+  localDir?: string | false;
 }
 
 export interface GatheredLive {
@@ -96,6 +103,7 @@ export async function computePlan(inventory: Inventory, opts: PlanOptions = {}):
       g.live,
       g.selection.hosts,
     );
+    const timing = tlsaTiming(g.live, now, opts);
     const plan = makePlan({
       inventory,
       desired,
@@ -104,11 +112,21 @@ export async function computePlan(inventory: Inventory, opts: PlanOptions = {}):
       now,
       git: await readGitInfo(inventory.path),
       excluded: g.selection.excluded,
-      ...(opts.tlsaFirstSeen ? { tlsaFirstSeen: opts.tlsaFirstSeen } : {}),
+      ...timing,
     });
     return { ...g, plan, desired };
   } catch (err) {
     if (!opts.sessions) await g.closeAll();
     throw err;
   }
+}
+
+/** The dane-gap timing inputs: given explicitly, or from the TLSA history updated with this observation. */
+function tlsaTiming(live: Live, now: Date, opts: PlanOptions): { tlsaFirstSeen?: ReadonlyMap<string, string>; tlsaMaxTtl?: ReadonlyMap<string, number> } {
+  if (opts.tlsaFirstSeen) return { tlsaFirstSeen: opts.tlsaFirstSeen, ...(opts.tlsaMaxTtl ? { tlsaMaxTtl: opts.tlsaMaxTtl } : {}) };
+  if (opts.localDir === false) return {};
+  const path = historyPath(opts.localDir ?? process.env.MAILTLS_LOCAL_DIR ?? DEFAULT_LOCAL_DIR);
+  const history = loadHistory(path);
+  if (observe(history, live, now)) saveHistory(path, history);
+  return { tlsaFirstSeen: firstSeenMap(history), tlsaMaxTtl: maxTtlMap(history) };
 }

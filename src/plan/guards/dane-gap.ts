@@ -23,7 +23,9 @@ export const daneGap: Guard = {
       if (!published?.has(rec)) why = 'its TLSA record is not published on every server';
       else if (ctx.tlsaFirstSeen && exp && exp.holdSeconds > 0) {
         const seen = ctx.tlsaFirstSeen.get(`${t.owner}|${rec}`);
-        const until = seen ? new Date(new Date(seen).getTime() + exp.holdSeconds * 1000) : undefined;
+        // W = max(hold, 2 × the largest TTL a cache may still hold: a lowered TTL counts at its old value).
+        const hold = Math.max(exp.holdSeconds, 2 * (ctx.tlsaMaxTtl?.get(t.owner) ?? 0));
+        const until = seen ? new Date(new Date(seen).getTime() + hold * 1000) : undefined;
         if (!until) why = 'its TLSA record was not seen on every server before';
         else if (until > ctx.now) why = `its TLSA record's hold time runs until ${until.toISOString()}`;
       }

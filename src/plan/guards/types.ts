@@ -10,6 +10,8 @@ export interface GuardContext {
   now: Date;
   /** When each TLSA record (`owner|3 1 1 hex`) was first seen on every authoritative server (state store). */
   tlsaFirstSeen?: ReadonlyMap<string, string>;
+  /** Largest TTL ever seen per owner (state store): the hold is at least twice that. */
+  tlsaMaxTtl?: ReadonlyMap<string, number>;
 }
 
 export interface GuardHit {

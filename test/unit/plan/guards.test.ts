@@ -164,6 +164,12 @@ t('dane-gap honours the hold time when the state store knows first-seen times', 
     const f = found(plan, 'dane-gap');
     assert.is(f.length, 1);
     assert.ok(f[0]!.problem.message.includes('hold time runs until'));
+    // Past the configured hold: allowed, unless twice the largest TTL ever seen is longer still.
+    const later = new Date(NOW.getTime() + 3 * 3600_000);
+    assert.is(found(makePlan({ inventory: inv, desired: d, live, now: later, tlsaFirstSeen: seen }), 'dane-gap').length, 0);
+    const ttl = new Map([[OWNER, 86400]]);
+    const held = found(makePlan({ inventory: inv, desired: d, live, now: later, tlsaFirstSeen: seen, tlsaMaxTtl: ttl }), 'dane-gap');
+    assert.is(held.length, 1, 'W = max(hold, 2 × max TTL)');
   } finally {
     writeSource(c.pki, c.leaf, c.src);
   }
