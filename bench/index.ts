@@ -1,11 +1,13 @@
 // `npm run bench -- <name> [args]`: runs one benchmark script. Benchmarks print numbers and
 // assert nothing (DESIGN.md).
 import { spawnSync } from 'node:child_process';
+import { benchApply } from './apply.ts';
 import { benchProbe } from './probe.ts';
 import { benchStatus } from './status.ts';
 
 const benches: Record<string, (argv: string[]) => Promise<void>> = {
   status: benchStatus,
+  apply: benchApply,
   probe: benchProbe,
   // bench/ssh.ts runs as its own script.
   ssh: async (argv) => {

@@ -33,11 +33,20 @@ node bin/mailtls.js validate -f hosts.yaml
 # ---------------------------------------------------------------------------------------------
 MAILTLS=(node bin/mailtls.js)
 
+# show CMD...: print the command as one would type it (arguments with spaces or quotes in "").
+show() {
+  local out='$' a
+  for a in "$@"; do
+    if [[ $a =~ [[:space:]\'\;] ]]; then out+=" \"$a\""; else out+=" $a"; fi
+  done
+  printf '\n%s\n' "$out"
+}
+
 # expect CODE CMD...: echo the command, run it, check its exit status.
 expect() {
   local want=$1 rc=0
   shift
-  printf '\n$ %s\n' "$*"
+  show "$@"
   "$@" || rc=$?
   if [ "$rc" -ne "$want" ]; then
     echo "demo: '$*' exited $rc, expected $want" >&2
