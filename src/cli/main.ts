@@ -15,6 +15,7 @@ const verbs: Array<() => Promise<{ register: Register }>> = [
   () => import('./show.ts'),
   () => import('./apply.ts'),
   () => import('./unlock.ts'),
+  () => import('./tlsa.ts'),
 ];
 
 export async function main(argv: string[]): Promise<number> {

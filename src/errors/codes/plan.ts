@@ -35,7 +35,7 @@ export const planCodes: Record<string, CatalogEntry> = {
   GUARD_DANE_GAP: {
     severity: 'error',
     title: 'dane-gap: a new key would be served before its TLSA record is published and validated',
-    hint: 'Publish the record(s) shown on every authoritative server, wait the hold time, then plan again. Never allowable.',
+    hint: 'Run `mailtls tlsa publish` (it adds the record(s) shown on every authoritative server), wait the hold time (`mailtls tlsa status` says until when), then plan again. Never allowable.',
   },
   GUARD_DANE_UNVALIDATED: {
     severity: 'error',
@@ -76,6 +76,36 @@ export const planCodes: Record<string, CatalogEntry> = {
     severity: 'error',
     title: 'unreachable-host: a host could not be reached; the plan is partial',
     hint: 'Fix the connection, exclude the host with `--exclude`, or `--allow unreachable-host`.',
+  },
+  TLSA_RECORD_UNSAFE: {
+    severity: 'error',
+    title: 'a TLSA record the safety rules forbid (PKIX usage on port 25, wrong digest length, digest of empty input, parameters mailtls cannot compute)',
+    hint: 'Nothing was published. Fix the key or the inventory (mailtls publishes 3 1 1 records only).',
+  },
+  TLSA_RRSET_TOO_LARGE: {
+    severity: 'error',
+    title: 'the TLSA RRset would hold more than 12 records',
+    hint: 'Some senders cannot process larger RRsets; retire records of keys no longer served first (`mailtls tlsa retire`).',
+  },
+  TLSA_RETIRE_UNPROBED: {
+    severity: 'error',
+    title: 'a TLSA record cannot be retired: an endpoint of its name could not be probed',
+    hint: 'Nothing was removed. Make every endpoint answer (or fix the inventory), then retire again.',
+  },
+  TLSA_RETIRE_LAST: {
+    severity: 'error',
+    title: 'retiring would remove the last TLSA record of a served key or of the name',
+    hint: 'Nothing was removed. Publish the served key first: `mailtls tlsa publish`.',
+  },
+  TLSA_DESIRED_UNKNOWN: {
+    severity: 'error',
+    title: 'the desired keys could not be read, so the TLSA records to keep are unknown',
+    hint: 'Nothing was changed in DNS. Fix the certificate source problems shown, then run again.',
+  },
+  TLSA_NO_PROVIDER: {
+    severity: 'error',
+    title: 'the zone has no DNS provider that can publish TLSA records',
+    hint: 'Declare the zone under dns.zones with a provider that supports TLSA (rfc2136).',
   },
   ALLOW_UNKNOWN: {
     severity: 'error',
