@@ -34,7 +34,7 @@ export function hostLines(h: HostResult): string[] {
       for (const g of h.groups) out.push(`  ${groupLine(g)}`);
       break;
     case 'rolled-back':
-      out.push(`${h.host}: ROLLED BACK — the old certificate is served again`);
+      out.push(`${h.host}: ROLLED BACK — the old files are back, the old certificate is served`);
       if (failedGroup) out.push(`  ${failedGroup.group}: ${failureLine(failedGroup)}`);
       break;
     case 'failed-rollback': {

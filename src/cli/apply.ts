@@ -142,6 +142,7 @@ async function decideAndApply(saved: Plan | undefined, planFile: string | undefi
   }
   if (tlsaChanges) console.error(`mailtls: ${tlsaChanges} TLSA change(s) in the plan are not carried out by apply`);
 
+  if (unfinished.length) console.error(`mailtls: ${unfinished.length} unfinished earlier run(s) in ${DEFAULT_JOURNAL_DIR}: completing or rolling them back first`);
   const result = await execute(plan, inventory, computed, opts, lockWaitMs);
   const problems = [...result.problems, ...result.hosts.flatMap((h) => h.problems)];
   for (const l of problemLines(problems.filter((p) => p.severity !== 'info'), formatProblem)) console.error(l);

@@ -31,7 +31,7 @@ t('mx2 check fails → exit 5: mx1 applied, mx2 rolled back; then a failed rollb
     const r = await mailtls(['apply', '-f', badCheck, '--auto-approve']);
     assert.is(r.code, 5, r.stdout + r.stderr);
     assert.is(lastLine(r.stdout), 'Apply complete: 1 host applied, 1 rolled back, 0 failed.');
-    assert.match(r.stdout, /^mx2: ROLLED BACK — the old certificate is served again\n {2}mx2\/postfix: failed at validate: APPLY_VALIDATE_FAILED /m);
+    assert.match(r.stdout, /^mx2: ROLLED BACK — the old files are back, the old certificate is served\n {2}mx2\/postfix: failed at validate: APPLY_VALIDATE_FAILED /m);
     assert.match(r.stderr, /APPLY_ROLLED_BACK/);
     for (const s of managed) assert.is(fileSerial(s.cert), s.host === 'mx1' ? renewed.serial : oldSerial, s.cert);
     await assertServed(managed.filter((s) => s.host === 'mx1'), renewed.serial, 'the new certificate');

@@ -39,7 +39,7 @@ t('applied: files written, reloads and verified endpoints per group', () => {
 
 t('rolled back names the failed step; failed says why; skipped says the budget', () => {
   const rb = group('mx2', { outcome: 'rolled-back', failure: { stage: 'reload', code: 'APPLY_RELOAD_FAILED', message: 'postfix: exit 1' } });
-  assert.equal(hostLines(host('mx2', 'rolled-back', [rb])), ['mx2: ROLLED BACK — the old certificate is served again', '  mx2/postfix: failed at reload: APPLY_RELOAD_FAILED postfix: exit 1']);
+  assert.equal(hostLines(host('mx2', 'rolled-back', [rb])), ['mx2: ROLLED BACK — the old files are back, the old certificate is served', '  mx2/postfix: failed at reload: APPLY_RELOAD_FAILED postfix: exit 1']);
   const failed = host('mx3', 'failed', [], [{ code: 'LOCK_HELD', severity: 'error', message: 'mx3 is locked by run x' }]);
   assert.equal(hostLines(failed), ['mx3: FAILED — mx3 is locked by run x']);
   const skipped = host('mx4', 'skipped', [], [{ code: 'APPLY_HOST_SKIPPED', severity: 'warning', message: 'mx4: not started, 1 host(s) failed (--max-failures 1)' }]);
