@@ -6,12 +6,13 @@
 // 0. Then the same way back, so the lab ends exactly as it started (source version 1 served,
 // the zone holding only the original record).
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from '../../helpers/suite.ts';
 import { labUp, renewSource, restoreSource, sourceVersion } from '../../lab/index.ts';
 import { query } from '../../../src/probe/dns/index.ts';
+import { waitForQuietLab } from './quiet.ts';
 import { assertServed, env, fileSerial, lastLine, mailtls, managed, restoreLab, rootInventory } from '../cli-apply/helpers.ts';
 
 const t = suite('tlsa: a full DANE key rollover with the real DNS and daemons');
@@ -27,24 +28,6 @@ const history = () => JSON.parse(readFileSync(join(process.env.MAILTLS_LOCAL_DIR
 let original: string[] = [];
 let started = false;
 let finished = false;
-
-/**
- * The lab is shared and other suites (cli-apply, plan…) renew the source and apply while they
- * run; a rollover in between would fight them. Wait until no other integration test process runs.
- */
-async function waitForQuietLab(): Promise<void> {
-  const others = () =>
-    readdirSync('/proc').filter((pid) => /^\d+$/.test(pid) && Number(pid) !== process.pid && Number(pid) !== process.ppid).some((pid) => {
-      try {
-        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        return /test\/integration\/.*\.test\.ts/.test(cmd) && !cmd.includes('tlsa/rollover');
-      } catch {
-        return false;
-      }
-    });
-  const end = Date.now() + 10 * 60_000;
-  while (others() && Date.now() < end) await new Promise((r) => setTimeout(r, 2000));
-}
 
 async function records(server: string, owner: string, recursion = false): Promise<{ set: string[]; ad: boolean }> {
   const r = await query({ server, name: owner, type: 'TLSA', recursion, dnssec: true, timeoutMs: 3000 });
