@@ -4,12 +4,14 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { HostSession } from '../transport/types.ts';
+import { DEFAULT_STATE_DIR } from '../apply/index.ts';
 
 /**
  * Per inventory host by default: two inventory hosts on one machine (the lab, a box reached under
- * two names) must not share a lock. `{host}` is replaced by the inventory host name.
+ * two names) must not share a lock. `{host}` is replaced by the inventory host name. plan and
+ * status read the manifest from the same default (src/state/run-plan.ts).
  */
-export const DEFAULT_STATE_DIR_TEMPLATE = '/var/lib/mailtls/{host}';
+export const DEFAULT_STATE_DIR_TEMPLATE = `${DEFAULT_STATE_DIR}/{host}`;
 export const STATE_DIR_ENV = 'MAILTLS_STATE_DIR';
 
 export function addStateDirOption(cmd: Command): Command {

@@ -87,6 +87,7 @@ export async function run(planFile: string | undefined, opts: ApplyCliOptions): 
     exclude: saved && noSelection ? saved.partial.excluded : opts.exclude,
     parallelism: opts.parallelism,
     allow,
+    stateDir: opts.stateDir,
   });
   try {
     return await decideAndApply(saved, planFile, inventory, computed, opts, lockWait * 1000);

@@ -31,7 +31,7 @@ export interface ReadOptions extends GatherSelection {
   /** Reuse a cache (apply re-gathering on the same connections); default: a new one. */
   sessions?: SessionCache;
   sessionOptions?: SessionCacheOptions;
-  /** Where apply keeps its manifest on each host (default apply's DEFAULT_STATE_DIR). */
+  /** Where apply keeps its manifest on each host; `{host}` is the inventory host name (default `<DEFAULT_STATE_DIR>/{host}`, as `mailtls apply`). */
   stateDir?: string;
 }
 
@@ -73,13 +73,13 @@ export function selectOrThrow(inventory: Inventory, sel: GatherSelection): HostS
 export async function gatherLive(inventory: Inventory, opts: ReadOptions = {}): Promise<GatheredLive> {
   const selection = selectOrThrow(inventory, opts);
   const sessions = opts.sessions ?? new SessionCache(inventory, opts.sessionOptions);
-  const stateDir = opts.stateDir ?? DEFAULT_STATE_DIR;
+  const stateDir = opts.stateDir ?? `${DEFAULT_STATE_DIR}/{host}`;
   try {
     const live = await gather(inventory, {
       sessions,
       hosts: selection.hosts,
       parallelism: opts.parallelism ?? DEFAULT_PARALLELISM,
-      readManifest: (session) => readManifest(session, stateDir),
+      readManifest: (session) => readManifest(session, stateDir.replace(/\{host\}/g, session.host)),
       ...(opts.now ? { now: opts.now } : {}),
       ...(opts.probeTimeoutMs !== undefined ? { probeTimeoutMs: opts.probeTimeoutMs } : {}),
       ...(opts.dnsTimeoutMs !== undefined ? { dnsTimeoutMs: opts.dnsTimeoutMs } : {}),

@@ -60,6 +60,14 @@ t('renew → plan 2 → apply refused without a TTY → apply --auto-approve 0 �
     assert.ok(readFileSync(managed[0]!.cert).equals(source), 'the deployed file is the source fullchain, byte for byte');
     await assertServed(managed, renewed.serial, 'the renewed certificate');
 
+    // The last-applied manifest (per-host state dir) is what status reports.
+    const status = await mailtls(['status', '-f', inv, '--format', 'json']);
+    const hosts = (JSON.parse(status.stdout) as { hosts: { host: string; last_applied?: { groups: { group: string; applied_at: string }[] } }[] }).hosts;
+    for (const g of ['mx1/dovecot+postfix', 'mx2/postfix']) {
+      const entry = hosts.flatMap((h) => h.last_applied?.groups ?? []).find((x) => x.group === g);
+      assert.ok(entry && Date.parse(entry.applied_at) > Date.now() - 10 * 60_000, `status shows ${g} as just applied`);
+    }
+
     const again = await mailtls(['plan', '-f', inv, '--detailed-exitcode']);
     assert.is(again.code, 0, again.stdout + again.stderr);
     const settled = stats();
