@@ -49,10 +49,10 @@ export function publishChanges(views: OwnerView[]): TlsaChangeSet {
       out.refused.push(problem('TLSA_RRSET_TOO_LARGE', `${v.owner} would hold ${after.size} TLSA records (${present.size} published + ${v.missing.length} new), more than ${MAX_TLSA_RRSET}`, where));
     }
     if (bad) continue;
-    const served = new Set(v.servedSpkis);
+    const served = new Set(v.servedSpkis.map((s) => s.toLowerCase()));
     const reasons = v.missing.map((r) => {
       const partly = v.records.find((x) => x.text === tlsaText(r))?.on.length ? ' (on some servers only)' : '';
-      return served.has(r.data) ? `the served key ${r.data.slice(0, 12)} has no record${partly}` : `the desired key ${r.data.slice(0, 12)} must be published before it is served${partly}`;
+      return served.has(r.data.toLowerCase()) ? `the served key ${r.data.slice(0, 12)} has no record${partly}` : `the desired key ${r.data.slice(0, 12)} must be published before it is served${partly}`;
     });
     out.changes.push({ owner: v.owner, zone: v.zone, ttl: v.ttl, records: v.missing, reasons });
   }
@@ -71,7 +71,8 @@ export function retireChanges(views: OwnerView[]): TlsaChangeSet {
     const removing = new Set(v.stale.map(tlsaText));
     const remaining = v.records.filter((r) => r.on.length > 0 && !removing.has(r.text));
     // Belt and braces: the stale set is built from records no served key matches; check it again.
-    const servedGone = v.servedSpkis.filter((s) => v.records.some((r) => r.on.length && r.record.data === s) && !remaining.some((r) => r.record.data === s));
+    const same = (r: { record: TlsaRecord }, s: string) => r.record.data.toLowerCase() === s.toLowerCase();
+    const servedGone = v.servedSpkis.filter((s) => v.records.some((r) => r.on.length && same(r, s)) && !remaining.some((r) => same(r, s)));
     if (servedGone.length || !remaining.length) {
       const why = servedGone.length ? `would remove the last record of served key ${servedGone[0]!.slice(0, 12)}` : 'would leave no TLSA record at all (publish the served key first: mailtls tlsa publish)';
       out.refused.push(problem('TLSA_RETIRE_LAST', `${v.owner}: retiring ${v.stale.map(tlsaText).join(', ')} ${why}`, where));

@@ -94,8 +94,8 @@ export function ownerView(input: OwnerInput): OwnerView {
   const allAnswered = !!lt && lt.authoritative.length > 0 && answered.length === lt.authoritative.length;
   const maxTtl = input.maxTtl.get(t.owner);
   const windowSeconds = Math.max(t.holdSeconds, 2 * (maxTtl ?? 0));
-  const served = new Set(t.servedSpkis);
-  const desired = new Set(t.desiredSpkis);
+  const served = new Set(t.servedSpkis.map((x) => x.toLowerCase()));
+  const desired = new Set(t.desiredSpkis.map((x) => x.toLowerCase()));
   const managed = (r: TlsaRecord) => r.usage === e.usage && r.selector === e.selector && r.matchingType === e.matchingType;
   const role = (r: TlsaRecord): KeyRole => {
     if (!managed(r) || paramsUnsupported(e)) return 'unmanaged';
