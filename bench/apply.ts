@@ -56,7 +56,7 @@ export function applyBenchInventory(n: number, dir: string): string {
   return path;
 }
 
-interface Result { seconds: number; maxRssMb: number; exit: number; applied: number; failed: number }
+interface Result { seconds: number; maxRssMb: number; exit: number; applied: number; failed: number; why: string }
 
 function runApply(inv: string, cwd: string, parallelism: number): Promise<Result> {
   const cli = resolve('bin/mailtls.js');
@@ -75,10 +75,14 @@ function runApply(inv: string, cwd: string, parallelism: number): Promise<Result
     child.on('close', (code) => {
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
       const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
-      let s = { applied: -1, failed: -1 };
+      let s = { applied: -1, failed: -1, why: '' };
       try {
-        const r = JSON.parse(out) as { summary: Record<string, number> };
-        s = { applied: r.summary.applied ?? 0, failed: (r.summary.failed ?? 0) + (r.summary['rolled-back'] ?? 0) + (r.summary['failed-rollback'] ?? 0) + (r.summary.skipped ?? 0) };
+        const r = JSON.parse(out) as { summary: Record<string, number>; hosts?: { problems: { code: string; severity: string }[] }[] };
+        // Which problems the failed hosts had, counted by code (why a run was not clean).
+        const codes = new Map<string, number>();
+        for (const p of (r.hosts ?? []).flatMap((h) => h.problems).filter((x) => x.severity === 'error')) codes.set(p.code, (codes.get(p.code) ?? 0) + 1);
+        const why = [...codes].map(([c, n]) => `${c} x${n}`).join(', ');
+        s = { applied: r.summary.applied ?? 0, failed: (r.summary.failed ?? 0) + (r.summary['rolled-back'] ?? 0) + (r.summary['failed-rollback'] ?? 0) + (r.summary.skipped ?? 0), why };
       } catch {
         // a crash or a refusal: -1, and the exit code says why
         process.stderr.write(err.split('\n').filter((l) => /error|refused/i.test(l)).slice(0, 5).join('\n') + '\n');
@@ -120,6 +124,7 @@ export async function benchApply(argv: string[]): Promise<void> {
         const r = await runApply(inv, work, o.parallelism);
         const again = await runApply(inv, work, o.parallelism);
         console.log(`${String(n).padStart(5)}  ${r.seconds.toFixed(2).padStart(14)}  ${r.maxRssMb.toFixed(1).padStart(13)}  ${String(r.exit).padStart(5)}  ${String(r.applied).padStart(8)}  ${String(r.failed).padStart(7)}   |  ${again.seconds.toFixed(2).padStart(24)}  ${again.maxRssMb.toFixed(1).padStart(13)}`);
+        for (const [label, x] of [['deploy', r], ['2nd apply', again]] as const) if (x.why) console.log(`       ${label}: ${x.why}`);
       } finally {
         rmSync(work, { recursive: true, force: true });
       }
