@@ -111,14 +111,12 @@ async function decideAndApply(saved: Plan | undefined, planFile: string | undefi
     if (text) console.log(`Saved plan ${planFile} (${saved.plan_hash.slice(0, 12)}, made ${saved.created_at}) still matches the hosts and sources.`);
   } else {
     if (text) process.stdout.write(renderText(plan, { color: useColor(opts) }));
-    if (planBlocked(plan)) {
-      reportPlanProblems(plan);
-      return refuse(opts, EXIT.guard, 'guard', []);
-    }
+    reportPlanProblems(plan); // warnings too, as `mailtls plan` shows them
+    if (planBlocked(plan)) return refuse(opts, EXIT.guard, 'guard', []);
   }
   const errors = plan.problems.filter((p) => p.severity === 'error');
   if (errors.length) {
-    reportPlanProblems(plan);
+    if (saved) reportPlanProblems(plan);
     console.error('mailtls: the plan has errors; nothing was applied');
     return refuse(opts, EXIT.error, 'plan-errors', []);
   }
@@ -135,7 +133,7 @@ async function decideAndApply(saved: Plan | undefined, planFile: string | undefi
     if (!process.stdin.isTTY) {
       return refuse(opts, EXIT.error, 'not-approved', [problem('APPLY_NOT_CONFIRMED', 'no terminal to ask on: pass --auto-approve, or apply a saved plan (`mailtls plan --out plan.json`, then `mailtls apply plan.json`)')]);
     }
-    const ok = await confirm("\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\nApply these changes? Only 'yes' will be accepted:", text ? process.stdout : process.stderr);
+    const ok = await confirm("\nApply these changes? Only 'yes' will be accepted:", text ? process.stdout : process.stderr);
     if (!ok) {
       console.error('Apply cancelled.');
       return EXIT.error;
