@@ -2,14 +2,15 @@
 // matches is retired — but not while an endpoint of its name cannot be probed (exit 4, nothing
 // removed); an inventory asking for records mailtls cannot compute (2 1 1) is refused by publish
 // (exit 4, nothing sent) and PKIX usage 1 never passes the inventory. status names the next
-// step (text and JSON). The zone ends as it started.
+// step (text and JSON). A held-back secondary makes publish say which server lags (exit 1) and
+// no hold starts until it has the record. The zone ends as it started.
 import * as assert from 'uvu/assert';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from '../../helpers/suite.ts';
-import { dnsUpdate, labUp } from '../../lab/index.ts';
+import { dnsUpdate, holdSecondary, labUp, releaseSecondary, renewSource, restoreSource, sourceVersion } from '../../lab/index.ts';
 import { query } from '../../../src/probe/dns/index.ts';
 import { writeLabInventory } from '../status/lab-inventory.ts';
 import { waitForQuietLab } from './quiet.ts';
@@ -98,6 +99,40 @@ t('publish: PKIX usage 1 never gets past the inventory (1); usage 2 (not computa
   const fine = await mailtls(['tlsa', 'publish', '-f', inv, '--detailed-exitcode']);
   assert.is(fine.code, 0, fine.stdout + fine.stderr);
   assert.match(lastLine(fine.stdout), /^Nothing to publish: /);
+});
+
+t('a lagging secondary: publish says which server lags (exit 1) and no hold starts until it has the record', async () => {
+  const history = () => (JSON.parse(readFileSync(join(process.env.MAILTLS_LOCAL_DIR!, 'tlsa-history.json'), 'utf8')) as { first_seen: Record<string, string> }).first_seen;
+  const renewed = await renewSource({ newKey: true });
+  const newRec = `3 1 1 ${renewed.spkiSha256}`;
+  try {
+    await holdSecondary();
+    try {
+      const r = await mailtls(['tlsa', 'publish', '-f', inv, '--timeout', '3']);
+      assert.is(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stdout, new RegExp(`^lab\\.test: accepted, but ${servers[1]!.replace(/\./g, '\\.')} do\\(es\\) not serve it yet$`, 'm'));
+      assert.match(r.stdout, /_25\._tcp\.mx1\.lab\.test: not yet on every authoritative server; its hold time has not started/);
+      assert.match(r.stderr, /DNS_PROPAGATION_PENDING/);
+      assert.match(lastLine(r.stdout), /^Publish incomplete: /);
+      for (const o of env.dns.tlsaNames) assert.not.ok(history()[`${o}|${newRec}`], 'no first-seen time while ns2 lags');
+      const st = await mailtls(['tlsa', 'status', '-f', inv]);
+      assert.match(st.stdout, new RegExp(`${newRec}\\n {6}next key \\(desired, not served yet\\); on ${servers[0]!.replace(/\./g, '\\.')}; missing on ${servers[1]!.replace(/\./g, '\\.')}`));
+      assert.match(st.stdout, /next: publish 1 record\(s\)/);
+    } finally {
+      await releaseSecondary();
+    }
+    for (const o of env.dns.tlsaNames) await until(o, [original, newRec]);
+    const again = await mailtls(['tlsa', 'publish', '-f', inv]);
+    assert.is(again.code, 0, again.stdout + again.stderr);
+    assert.match(lastLine(again.stdout), /^Nothing to publish: every desired TLSA record is on every authoritative server\. A deploy may proceed from \S+\.$/);
+    for (const o of env.dns.tlsaNames) assert.ok(history()[`${o}|${newRec}`], 'the hold starts once every server has it');
+  } finally {
+    if (sourceVersion() !== 1) await restoreSource(1);
+  }
+  // The source is back at the original key: the new record is nobody's now, and goes.
+  const retired = await mailtls(['tlsa', 'retire', '-f', inv]);
+  assert.is(retired.code, 0, retired.stdout + retired.stderr);
+  for (const o of env.dns.tlsaNames) await until(o, [original]);
 });
 
 t.run();
