@@ -124,7 +124,7 @@ async function decideAndApply(saved: Plan | undefined, planFile: string | undefi
   const tlsaChanges = plan.changes.length - hostChanges.length;
   const unfinished = await readUnfinished(DEFAULT_JOURNAL_DIR);
   if (!hostChanges.length && !unfinished.length) {
-    if (tlsaChanges) console.error(`mailtls: ${tlsaChanges} TLSA change(s) in the plan are not carried out by apply`);
+    if (tlsaChanges) console.error(`mailtls: ${tlsaChanges} TLSA change(s) in the plan are not carried out by apply: use \`mailtls tlsa publish\` / \`mailtls tlsa retire\``);
     if (text) console.log('\nNo changes. Nothing to apply.');
     else process.stdout.write(`${JSON.stringify(emptyResult(plan), null, 2)}\n`);
     return EXIT.ok;
@@ -139,7 +139,7 @@ async function decideAndApply(saved: Plan | undefined, planFile: string | undefi
       return EXIT.error;
     }
   }
-  if (tlsaChanges) console.error(`mailtls: ${tlsaChanges} TLSA change(s) in the plan are not carried out by apply`);
+  if (tlsaChanges) console.error(`mailtls: ${tlsaChanges} TLSA change(s) in the plan are not carried out by apply: use \`mailtls tlsa publish\` / \`mailtls tlsa retire\``);
 
   if (unfinished.length) console.error(`mailtls: ${unfinished.length} unfinished earlier run(s) in ${DEFAULT_JOURNAL_DIR}: completing or rolling them back first`);
   const result = await execute(plan, inventory, computed, opts, lockWaitMs);
