@@ -8,7 +8,6 @@ import type { FileFacts, FileSetFacts } from './types.ts';
 import type { HostSession } from '../transport/types.ts';
 import { certFacts, chainInOrder, keyFacts, keyMatchesCert, parsePemBundle, sha256Hex } from '../pki/index.ts';
 import { HostOpError, TransportError } from '../transport/errors.ts';
-import { HostNames } from './names.ts';
 
 function modeString(mode: number): string {
   return '0' + (mode & 0o7777).toString(8).padStart(3, '0');
@@ -21,7 +20,7 @@ interface Parsed {
 }
 
 /** Reads one path. Connection loss propagates (the host is gone); per-file failures become `error`. */
-async function readOne(session: HostSession, path: string, names: HostNames): Promise<Parsed> {
+async function readOne(session: HostSession, path: string): Promise<Parsed> {
   const facts: FileFacts = { path, exists: false };
   try {
     const l = await session.lstat(path);
@@ -37,7 +36,8 @@ async function readOne(session: HostSession, path: string, names: HostNames): Pr
     facts.uid = s.uid;
     facts.gid = s.gid;
     facts.size = s.size;
-    const n = await names.names(s.uid, s.gid);
+    // Names for display; the session reads /etc/passwd + /etc/group once and caches them.
+    const n = await session.resolveNames(s.uid, s.gid).catch(() => ({}) as { owner?: string; group?: string });
     if (n.owner !== undefined) facts.owner = n.owner;
     if (n.group !== undefined) facts.group = n.group;
     if (!s.isFile) {
@@ -62,10 +62,10 @@ async function readOne(session: HostSession, path: string, names: HostNames): Pr
 }
 
 /** Facts for one algorithm's file set. Combined files (key + chain in one) are read once. */
-export async function readFileSet(session: HostSession, algorithm: KeyAlgorithm, set: FileSet, names = new HostNames(session)): Promise<FileSetFacts> {
+export async function readFileSet(session: HostSession, algorithm: KeyAlgorithm, set: FileSet): Promise<FileSetFacts> {
   const paths = [...new Set([set.cert, set.key, ...(set.chain ? [set.chain] : [])])];
   const read = new Map<string, Parsed>();
-  for (const p of paths) read.set(p, await readOne(session, p, names));
+  for (const p of paths) read.set(p, await readOne(session, p));
   const cert = read.get(set.cert) as Parsed;
   const key = read.get(set.key) as Parsed;
   const chain = set.chain ? read.get(set.chain) : undefined;

@@ -13,7 +13,6 @@ import { gatherTlsa, tlsaProblems } from '../probe/dns/index.ts';
 import { Limiter } from '../transport/limiter.ts';
 import { TransportError, transportProblem } from '../transport/errors.ts';
 import { readFileSet } from './file-facts.ts';
-import { HostNames } from './names.ts';
 import { HostUnavailableError, type SessionCache } from './sessions.ts';
 
 export const DEFAULT_PARALLELISM = 16;
@@ -112,9 +111,8 @@ async function readHostFiles(host: Host, opts: GatherOptions): Promise<HostFiles
   try {
     const byService = new Map<string, ServiceLive['files']>();
     const problems: Problem[] = [];
-    const names = new HostNames(session);
     for (const s of host.services) {
-      const sets = await readServiceFiles(session, s, names);
+      const sets = await readServiceFiles(session, s);
       byService.set(s.name, sets);
       for (const set of sets) {
         for (const f of [set.cert, set.key, set.chain]) {
@@ -137,11 +135,11 @@ async function readHostFiles(host: Host, opts: GatherOptions): Promise<HostFiles
   }
 }
 
-async function readServiceFiles(session: HostSession, service: Service, names: HostNames): Promise<ServiceLive['files']> {
+async function readServiceFiles(session: HostSession, service: Service): Promise<ServiceLive['files']> {
   const out: ServiceLive['files'] = [];
   for (const alg of ['ecdsa', 'rsa', 'ed25519'] as const) {
     const set = service.files[alg];
-    if (set) out.push(await readFileSet(session, alg, set, names));
+    if (set) out.push(await readFileSet(session, alg, set));
   }
   return out;
 }

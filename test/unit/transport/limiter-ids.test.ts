@@ -52,25 +52,40 @@ function localExec(argv: string[]): Promise<ExecResult> {
   return Promise.resolve({ code: r.error ? 127 : r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '', timedOut: false });
 }
 
-t('IdResolver: getent both ways, numeric ids pass through, answers cached, unknown names refused', async () => {
+t('IdResolver: files first (no remote process), getent only for what they lack, cached, unknown names refused', async () => {
   let calls = 0;
+  let reads = 0;
   const r = new IdResolver({
     host: 'local',
     exec: (argv) => {
       calls++;
       return localExec(argv);
     },
-    readFile: async (p) => readFileSync(p),
+    readFile: async (p) => {
+      reads++;
+      return readFileSync(p);
+    },
   });
   assert.equal(await r.ids('root', 'root'), { uid: 0, gid: 0 });
   assert.equal(await r.ids('root', 'root'), { uid: 0, gid: 0 });
-  assert.is(calls, 2, 'one getent per database, then cached');
+  assert.is(calls, 0, 'root is in /etc/passwd and /etc/group: no getent');
+  assert.is(reads, 2, 'each file read once');
   assert.equal(await r.ids('1234', '5678'), { uid: 1234, gid: 5678 });
   assert.equal(await r.names(0, 0), { owner: 'root', group: 'root' });
   assert.equal(await r.names(64999, 64999), {});
   let err: unknown;
   await r.ids('no-such-user-xyz', 'root').catch((e: unknown) => (err = e));
   assert.match(String(err), /no user named no-such-user-xyz/);
+  assert.ok(calls > 0, 'a name missing from the files is asked of getent');
+});
+
+t('IdResolver asks getent for names the files do not list (LDAP, sssd)', async () => {
+  const r = new IdResolver({
+    host: 'ldap',
+    exec: async (argv) => ({ code: 0, stdout: `${argv[2]}:x:5001:5001::/home/x:/bin/sh\n`, timedOut: false, stderr: '' }),
+    readFile: async () => Buffer.from('root:x:0:0:root:/root:/bin/sh\n'),
+  });
+  assert.equal(await r.ids('alice', 'root'), { uid: 5001, gid: 0 });
 });
 
 t('IdResolver falls back to /etc/passwd and /etc/group when getent is missing', async () => {
