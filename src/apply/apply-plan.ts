@@ -50,7 +50,29 @@ export interface ApplyPlanResult extends RunResult {
 }
 
 /** Completes or rolls back interrupted runs on the inventory's hosts; returns the hosts it could not. */
-async function recoverFirst(input: ApplyPlanInput, journalDir: string, clock: Clock, reports: RecoveryReport[], problems: Problem[]): Promise<Set<string>> {
+export type RecoveryInput = Pick<ApplyPlanInput, 'inventory' | 'openSession' | 'log' | 'probeFor' | 'journalDir' | 'stateDirFor' | 'verifyPolicy' | 'clock'>;
+
+export interface RecoveryOutcome {
+  recovered: RecoveryReport[];
+  problems: Problem[];
+  /** Hosts whose interrupted run could not be completed or rolled back: apply must not touch them. */
+  blocked: Set<string>;
+}
+
+/**
+ * Completes or rolls back the runs an earlier apply left unfinished (journal without run-end).
+ * The CLI calls it BEFORE planning, so the plan sees every host fully old or fully new and a
+ * blocking guard cannot keep a half-done host from being repaired; applyPlan calls it again
+ * (a no-op by then) for callers that skip that step.
+ */
+export async function recoverInterrupted(input: RecoveryInput): Promise<RecoveryOutcome> {
+  const out: RecoveryOutcome = { recovered: [], problems: [], blocked: new Set() };
+  const clock = input.clock ?? systemClock;
+  out.blocked = await recoverFirst(input, input.journalDir ?? DEFAULT_JOURNAL_DIR, clock, out.recovered, out.problems);
+  return out;
+}
+
+async function recoverFirst(input: RecoveryInput, journalDir: string, clock: Clock, reports: RecoveryReport[], problems: Problem[]): Promise<Set<string>> {
   const blocked = new Set<string>();
   for (const run of await recover(journalDir)) {
     if (run.alive) {

@@ -4,7 +4,7 @@ export { deployGroup } from './transaction.ts';
 export { buildRequests, type ExecutorInput, type HostRequests } from './executor.ts';
 export { runApply, newRunId, defaultOwner, systemClock, DEFAULT_STATE_DIR, RESULT_FORMAT_VERSION } from './run.ts';
 export type { HostWork, RunOptions, HostResult, HostOutcome, RunResult } from './run.ts';
-export { applyPlan, type ApplyPlanInput, type ApplyPlanResult, type RecoveryReport } from './apply-plan.ts';
+export { applyPlan, recoverInterrupted, type ApplyPlanInput, type ApplyPlanResult, type RecoveryReport, type RecoveryInput, type RecoveryOutcome } from './apply-plan.ts';
 export { withProgress, formatEvent, type ProgressOptions } from './progress.ts';
 export { FileJournal, DEFAULT_JOURNAL_DIR, readUnfinished } from './journal.ts';
 export { recover, recoverHost, decideGroup } from './recovery.ts';

@@ -25,14 +25,14 @@ export function emptyResult(host: string, group: string): GroupResult {
 
 export function fail(r: GroupResult, stage: Stage, message: string, code = STAGE_CODE[stage]): void {
   r.failure = { stage, code, message };
-  r.problems.push(problem(code, message, { host: r.host, service: r.group }));
+  r.problems.push(problem(code, message, { host: r.host, service: servicesOf(r.group, r.host) }));
 }
 
 export function rollbackFailed(r: GroupResult, stage: RollbackStage, message: string, backups: string[]): void {
   const where = backups.length ? ` — backups kept: ${backups.join(', ')}` : '';
   r.outcome = 'failed-rollback';
   r.rollbackFailure = { stage, code: 'APPLY_ROLLBACK_FAILED', message, backups };
-  r.problems.push(problem('APPLY_ROLLBACK_FAILED', `ROLLBACK FAILED at ${stage} on ${r.host} (${r.group}): ${message}${where}`, { host: r.host, service: r.group }));
+  r.problems.push(problem('APPLY_ROLLBACK_FAILED', `ROLLBACK FAILED at ${stage} on ${r.host} (${r.group}): ${message}${where}`, { host: r.host, service: servicesOf(r.group, r.host) }));
 }
 
 export function errMessage(err: unknown): string {
@@ -44,4 +44,9 @@ export async function tidy(session: HostSession, targets: Target[], r: GroupResu
   const left = await cleanup(session, targets, keepBackups);
   if (left.length) r.problems.push(problem('APPLY_CLEANUP_FAILED', `left behind on ${r.host}: ${left.join(', ')}`, { host: r.host }));
   return left;
+}
+
+/** A group id is `host/svcA+svcB`; a problem's `where` names the host once, then the services. */
+export function servicesOf(group: string, host: string): string {
+  return group.startsWith(`${host}/`) ? group.slice(host.length + 1) : group;
 }

@@ -8,7 +8,7 @@ import { runAll } from './commands.ts';
 import { verifyAll } from './verify.ts';
 import { leafIdentity } from './material.ts';
 import { manifestFiles } from './manifest.ts';
-import { errMessage, fail, rollbackFailed, tidy } from './outcome.ts';
+import { errMessage, fail, rollbackFailed, tidy, servicesOf } from './outcome.ts';
 
 export interface TxContext {
   req: DeployRequest;
@@ -117,7 +117,7 @@ export async function rollback(ctx: TxContext, stage: Stage, reason: string, rel
       }
     }
   }
-  r.problems.push(problem('APPLY_ROLLED_BACK', `${req.host} (${req.group}): ${stage} failed; the old files are back${reload ? ' and served again' : ''}`, { host: req.host, service: req.group }));
+  r.problems.push(problem('APPLY_ROLLED_BACK', `${req.host} (${req.group}): ${stage} failed; the old files are back${reload ? ' and served again' : ''}`, { host: req.host, service: servicesOf(req.group, req.host) }));
   ev('done', 'fail', `rolled back after ${stage} failed`);
   const left = await tidy(session, targets, r);
   await j('done', { outcome: r.outcome, stage, left });

@@ -13,7 +13,8 @@ import { formatProblem, type Problem } from '../errors/problem.ts';
 import { computePlan, type ComputedPlan } from '../state/index.ts';
 import { comparePlanToLive, describeDifferences, planBlocked, readPlanFile, renderText } from '../plan/index.ts';
 import type { Plan } from '../plan/index.ts';
-import { applyPlan, readUnfinished, withProgress, DEFAULT_JOURNAL_DIR, RESULT_FORMAT_VERSION, type ApplyPlanResult } from '../apply/index.ts';
+import { applyPlan, readUnfinished, recoverInterrupted, withProgress, formatEvent, DEFAULT_JOURNAL_DIR, RESULT_FORMAT_VERSION, type ApplyPlanResult, type RecoveryOutcome } from '../apply/index.ts';
+import { SessionCache } from '../state/index.ts';
 import { addCommonOptions, appendStepSummary, emitAnnotations, optionsWithEnv, parsePositiveInt, problemLines, splitList, useColor, ENV_OF, type CommonOptions } from './common.ts';
 import { EXIT } from './exit-codes.ts';
 import { reportPlanProblems } from './plan.ts';
@@ -82,22 +83,53 @@ export async function run(planFile: string | undefined, opts: ApplyCliOptions): 
   const inventory = await loadInventory(saved && !opts.fileGiven ? saved.inventory.path : opts.file);
   const noSelection = !opts.host.length && !opts.exclude.length;
   const allow = [...new Set([...opts.allow, ...(saved?.guards.filter((g) => g.allowed).map((g) => g.guard) ?? [])])];
-  const computed = await computePlan(inventory, {
-    hosts: opts.host,
-    exclude: saved && noSelection ? saved.partial.excluded : opts.exclude,
-    parallelism: opts.parallelism,
-    allow,
-    stateDir: opts.stateDir,
-  });
+  const sessions = new SessionCache(inventory);
+  let computed: ComputedPlan;
+  let early: RecoveryOutcome | undefined;
   try {
-    return await decideAndApply(saved, planFile, inventory, computed, opts, lockWait * 1000);
+    // Repair interrupted runs before planning: the plan must see every host fully old or fully
+    // new, and a guard that blocks the plan must not keep a half-done host from being repaired.
+    if ((await readUnfinished(DEFAULT_JOURNAL_DIR)).length) {
+      console.error(`mailtls: unfinished earlier run(s) in ${DEFAULT_JOURNAL_DIR}: completing or rolling them back before planning`);
+      early = await recoverInterrupted({
+        inventory,
+        openSession: async (h) => borrowed(await sessions.get(h.name)),
+        log: { event: (e) => console.error(`› ${formatEvent(e)}`) },
+        stateDirFor: (h) => stateDirOf(opts.stateDir, h.name),
+      });
+    }
+    computed = await computePlan(inventory, {
+      hosts: opts.host,
+      exclude: saved && noSelection ? saved.partial.excluded : opts.exclude,
+      parallelism: opts.parallelism,
+      allow,
+      stateDir: opts.stateDir,
+      sessions,
+    });
+  } catch (err) {
+    await sessions.closeAll();
+    throw err;
+  }
+  try {
+    const code = await decideAndApply(saved, planFile, inventory, computed, opts, lockWait * 1000, early);
+    return early?.blocked.size && code === EXIT.ok ? EXIT.partial : code;
   } finally {
     await computed.closeAll();
   }
 }
 
-async function decideAndApply(saved: Plan | undefined, planFile: string | undefined, inventory: Inventory, computed: ComputedPlan, opts: ApplyCliOptions, lockWaitMs: number): Promise<number> {
+/** What the recovery before planning did, for the summary (and as problems when it failed). */
+function reportEarlyRecovery(early: RecoveryOutcome | undefined): void {
+  if (!early) return;
+  for (const r of early.recovered) {
+    for (const g of r.results) console.error(`recovered ${r.host} (interrupted run ${r.run_id}): ${g.group}: ${g.action}${g.ok ? '' : ` FAILED: ${g.message}`}`);
+  }
+  for (const l of problemLines(early.problems, formatProblem)) console.error(l);
+}
+
+async function decideAndApply(saved: Plan | undefined, planFile: string | undefined, inventory: Inventory, computed: ComputedPlan, opts: ApplyCliOptions, lockWaitMs: number, early?: RecoveryOutcome): Promise<number> {
   const text = opts.format !== 'json';
+  reportEarlyRecovery(early);
   let plan = computed.plan;
   if (saved) {
     if (planBlocked(saved)) return refuse(opts, EXIT.guard, 'guard', saved.guards.filter((g) => g.blocks).map((g) => g.problem));
