@@ -96,6 +96,7 @@ async function recoverFirst(input: RecoveryInput, journalDir: string, clock: Clo
             results = await recoverHost({
               session, probe: (input.probeFor ?? tlsProbe)(h.host), clock, log: input.log, journal,
               verifyPolicy: input.verifyPolicy ?? DEFAULT_VERIFY, execTimeoutMs: 120_000,
+              reloadFor: (name) => host.services.find((svc) => svc.name === name)?.reload,
             }, run, { ...h, stateDir: h.stateDir ?? (input.stateDirFor?.(host) ?? DEFAULT_STATE_DIR) });
           } finally {
             await session.close().catch(() => {});

@@ -138,6 +138,12 @@ export interface RecoveryDeps {
   journal: FileJournal;
   verifyPolicy: VerifyPolicy;
   execTimeoutMs: number;
+  /**
+   * The reload commands the CURRENT inventory gives a service, if it still has it. A run that
+   * failed on a wrong reload command must be repairable by fixing hosts.yaml, not only by
+   * replaying what the journal recorded.
+   */
+  reloadFor?: (service: string) => string[][] | undefined;
 }
 
 export interface GroupRecoveryResult {
@@ -173,7 +179,7 @@ async function rollbackFromRecord(session: HostSession, s: SwapRecord): Promise<
 async function reloadAndProbe(d: RecoveryDeps, host: string, g: GroupRecovery, s: SwapRecord, probeOld: boolean): Promise<string | undefined> {
   await d.journal.record({ host, group: g.group, step: 'rollback-reload' });
   for (const svc of s.services) {
-    const bad = await runAll(d.session, svc.reload, d.execTimeoutMs);
+    const bad = await runAll(d.session, d.reloadFor?.(svc.name) ?? svc.reload, d.execTimeoutMs);
     if (bad) return `${svc.name}: ${bad.message}`;
   }
   await d.journal.record({ host, group: g.group, step: 'reload-ok' });
