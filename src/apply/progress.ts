@@ -64,7 +64,14 @@ export async function withProgress(hosts: string[], work: (log: ApplyLog) => Pro
     },
   );
   const view = list.run();
-  const log: ApplyLog = { event: (e) => slots.get(e.host)?.output(formatEvent(e)) };
+  const log: ApplyLog = {
+    event: (e) => {
+      const slot = slots.get(e.host);
+      // A host's task ends as soon as the host is done, not when the whole run ends.
+      if (e.step === 'done' && e.group === '*' && e.outcome) slot?.finish(e.outcome);
+      else slot?.output(formatEvent(e));
+    },
+  };
   // Settle every host task, even when work threw, so the listr run can end.
   const settleAll = async (result: RunResult | undefined) => {
     for (const h of hosts) slots.get(h)!.finish(result ? result.hosts.find((x) => x.host === h)?.outcome ?? 'skipped' : 'failed');

@@ -147,11 +147,13 @@ export async function runApply(work: HostWork[], opts: RunOptions): Promise<RunR
       if (failures >= maxFailures) {
         const message = `${w.host}: not started, ${failures} host(s) failed (--max-failures ${maxFailures})`;
         results[i] = { host: w.host, outcome: 'skipped', groups: [], problems: [problem('APPLY_HOST_SKIPPED', message, { host: w.host })] };
-        o.log.event({ host: w.host, group: '*', step: 'done', status: 'skip', message: 'skipped (failure budget spent)' });
+        o.log.event({ host: w.host, group: '*', step: 'done', status: 'skip', message: 'skipped (failure budget spent)', outcome: 'skipped' });
         continue;
       }
-      results[i] = await applyHost(w, o);
-      if (!OK.has(results[i]!.outcome)) failures++;
+      const r = (results[i] = await applyHost(w, o));
+      if (!OK.has(r.outcome)) failures++;
+      // Tell the progress view now, not when the whole run ends.
+      o.log.event({ host: w.host, group: '*', step: 'done', status: OK.has(r.outcome) ? 'ok' : 'fail', message: r.outcome, outcome: r.outcome });
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallelism, work.length) }, worker));

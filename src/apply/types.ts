@@ -95,6 +95,8 @@ export interface StepEvent {
   step: Stage | RollbackStage | 'done';
   status: 'start' | 'ok' | 'fail' | 'skip' | 'info';
   message: string;
+  /** On a host's last event (step 'done', group '*'): how the host ended. */
+  outcome?: GroupOutcome | 'skipped';
 }
 
 export interface ApplyLog {
