@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.lab/', '.mailtls/', '.scratch*/'] },
+  { ignores: ['node_modules/', 'dist/', '.lab/', '.mailtls/', '.scratch*/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

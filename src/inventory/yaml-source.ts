@@ -1,7 +1,7 @@
 // Parses hosts.yaml keeping positions: every later stage asks this file where a path is.
 // Syntax errors and duplicate keys are reported here, before anything reads values, because
 // `toJS()` would silently keep the last of two duplicate keys.
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, visit } from 'yaml';
+import { LineCounter, parseDocument, isAlias, isMap, isSeq, isScalar, isPair, visit } from 'yaml';
 import type { Document, Node } from 'yaml';
 import type { Loc } from './types.ts';
 import type { Problem } from '../errors/problem.ts';
@@ -64,9 +64,16 @@ function duplicateKeys(src: YamlSource): Problem[] {
 /** Aliases to anchors that do not exist (yaml throws on them in toJS) and non-string keys. */
 function aliasesAndKeys(src: YamlSource): Problem[] {
   const out: Problem[] = [];
+  // visit() walks in document order, so the anchors seen so far are exactly those an alias may
+  // refer to. (alias.resolve() would re-walk the whole document per alias: O(n²) on a large
+  // inventory built with anchors.)
+  const anchors = new Set<string>();
   visit(src.doc, {
+    Node(_, node) {
+      if (!isAlias(node) && node.anchor) anchors.add(node.anchor);
+    },
     Alias(_, alias) {
-      if (!alias.resolve(src.doc)) out.push(problem('YAML_SYNTAX', `alias *${alias.source} refers to no anchor &${alias.source} before it`, posOf(src, alias)));
+      if (!anchors.has(alias.source)) out.push(problem('YAML_SYNTAX', `alias *${alias.source} refers to no anchor &${alias.source} before it`, posOf(src, alias)));
     },
     Pair(_, pair) {
       const key = pair.key as Node | null;

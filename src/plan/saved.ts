@@ -2,14 +2,16 @@
 // desired fingerprints and the plan hash; never any material (checked again before writing).
 import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { MailtlsError, problem } from '../errors/catalog.ts';
 import { containsPrivateKeyMaterial } from '../pki/index.ts';
 import type { Plan, PlanDifference } from './types.ts';
 import { planHash } from './plan-hash.ts';
 
 const schema = JSON.parse(readFileSync(new URL('../../schemas/plan.schema.json', import.meta.url), 'utf8')) as object;
-const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+// Compiled on first use: every verb imports this module, few need the validator.
+let compiled: ValidateFunction | undefined;
+const validator = (): ValidateFunction => (compiled ??= new Ajv2020({ allErrors: true, strict: true }).compile(schema));
 
 export function planToJson(plan: Plan): string {
   const text = `${JSON.stringify(plan, null, 2)}\n`;
@@ -19,6 +21,7 @@ export function planToJson(plan: Plan): string {
 }
 
 export function validatePlan(data: unknown): string[] {
+  const validate = validator();
   if (validate(data)) return [];
   return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'invalid'}`);
 }
