@@ -19,7 +19,7 @@ import { addCommonOptions, appendStepSummary, emitAnnotations, optionsWithEnv, p
 import { EXIT } from './exit-codes.ts';
 import { reportPlanProblems } from './plan.ts';
 import { addStateDirOption, borrowed, confirm, stateDirOf, stateDirTemplate } from './apply-support.ts';
-import { applyMarkdown, applyText } from './apply-summary.ts';
+import { applyMarkdown, applyText, recoveryLines } from './apply-summary.ts';
 
 export interface ApplyCliOptions extends CommonOptions {
   autoApprove: boolean;
@@ -118,13 +118,9 @@ export async function run(planFile: string | undefined, opts: ApplyCliOptions): 
   }
 }
 
-/** What the recovery before planning did, for the summary (and as problems when it failed). */
+/** Problems of the recovery before planning (its per-group lines go into the run's summary). */
 function reportEarlyRecovery(early: RecoveryOutcome | undefined): void {
-  if (!early) return;
-  for (const r of early.recovered) {
-    for (const g of r.results) console.error(`recovered ${r.host} (interrupted run ${r.run_id}): ${g.group}: ${g.action}${g.ok ? '' : ` FAILED: ${g.message}`}`);
-  }
-  for (const l of problemLines(early.problems, formatProblem)) console.error(l);
+  if (early) for (const l of problemLines(early.problems, formatProblem)) console.error(l);
 }
 
 async function decideAndApply(saved: Plan | undefined, planFile: string | undefined, inventory: Inventory, computed: ComputedPlan, opts: ApplyCliOptions, lockWaitMs: number, early?: RecoveryOutcome): Promise<number> {
@@ -157,8 +153,10 @@ async function decideAndApply(saved: Plan | undefined, planFile: string | undefi
   const unfinished = await readUnfinished(DEFAULT_JOURNAL_DIR);
   if (!hostChanges.length && !unfinished.length) {
     if (tlsaChanges) console.error(`mailtls: ${tlsaChanges} TLSA change(s) in the plan are not carried out by apply: use \`mailtls tlsa publish\` / \`mailtls tlsa retire\``);
-    if (text) console.log('\nNo changes. Nothing to apply.');
-    else process.stdout.write(`${JSON.stringify(emptyResult(plan), null, 2)}\n`);
+    if (text) {
+      for (const l of recoveryLines(early?.recovered ?? [])) console.log(l);
+      console.log('\nNo changes. Nothing to apply.');
+    } else process.stdout.write(`${JSON.stringify({ ...emptyResult(plan), recovered: early?.recovered ?? [] }, null, 2)}\n`);
     return EXIT.ok;
   }
   if (!saved && !opts.autoApprove) {
@@ -174,8 +172,10 @@ async function decideAndApply(saved: Plan | undefined, planFile: string | undefi
   if (tlsaChanges) console.error(`mailtls: ${tlsaChanges} TLSA change(s) in the plan are not carried out by apply: use \`mailtls tlsa publish\` / \`mailtls tlsa retire\``);
 
   if (unfinished.length) console.error(`mailtls: ${unfinished.length} unfinished earlier run(s) in ${DEFAULT_JOURNAL_DIR}: completing or rolling them back first`);
-  const result = await execute(plan, inventory, computed, opts, lockWaitMs);
-  const problems = [...result.problems, ...result.hosts.flatMap((h) => h.problems)];
+  const ran = await execute(plan, inventory, computed, opts, lockWaitMs);
+  // What the recovery before planning did belongs to this run's result too.
+  const result = early ? { ...ran, recovered: [...early.recovered, ...ran.recovered], problems: [...early.problems, ...ran.problems] } : ran;
+  const problems = [...ran.problems, ...ran.hosts.flatMap((h) => h.problems)]; // early ones were printed already
   for (const l of problemLines(problems.filter((p) => p.severity !== 'info'), formatProblem)) console.error(l);
   emitAnnotations(problems);
   appendStepSummary(applyMarkdown(result));

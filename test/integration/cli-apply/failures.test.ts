@@ -61,8 +61,8 @@ t('mx2 check fails → exit 5: mx1 applied, mx2 rolled back; then a failed rollb
     assert.match(forced.stdout, /mx2: lock of run \S+ removed\.\nRun \S+ did not finish here: `mailtls apply` completes or rolls it back first\./);
     assert.not.ok(existsSync(mx2Lock));
 
-    // The next apply recovers the interrupted run first (its journalled reload, now passing the
-    // gate), then deploys mx2 again.
+    // The next apply recovers the interrupted run first (reloading with the inventory's command,
+    // which no longer has the gate), then deploys mx2 again.
     writeFileSync(gate, '');
     const healed = await mailtls(['apply', '-f', inv, '--auto-approve']);
     assert.is(healed.code, 0, healed.stdout + healed.stderr);
