@@ -10,7 +10,7 @@ import { loadInventory, parseDuration } from '../inventory/index.ts';
 import type { Inventory } from '../inventory/index.ts';
 import { problem } from '../errors/catalog.ts';
 import { formatProblem, type Problem } from '../errors/problem.ts';
-import { computePlan, type ComputedPlan } from '../state/index.ts';
+import { computePlan, type ComputedPlan } from './run-plan.ts';
 import { comparePlanToLive, describeDifferences, planBlocked, readPlanFile, renderText } from '../plan/index.ts';
 import type { Plan } from '../plan/index.ts';
 import { applyPlan, readUnfinished, recoverInterrupted, withProgress, formatEvent, DEFAULT_JOURNAL_DIR, RESULT_FORMAT_VERSION, type ApplyPlanResult, type RecoveryOutcome } from '../apply/index.ts';

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { loadInventory } from '../inventory/index.ts';
 import { formatProblem } from '../errors/problem.ts';
 import type { Problem } from '../errors/problem.ts';
-import { computePlan } from '../state/index.ts';
+import { computePlan } from './run-plan.ts';
 import { renderJson, renderMarkdown, renderText, writePlanFile, planBlocked, guards as guardRegistry } from '../plan/index.ts';
 import type { Plan } from '../plan/index.ts';
 import { addCommonOptions, appendStepSummary, optionsWithEnv, emitAnnotations, planExitCode, problemLines, splitList, useColor, ENV_OF, type CommonOptions } from './common.ts';

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { loadInventory } from '../inventory/index.ts';
 import { formatProblem } from '../errors/problem.ts';
 import type { Problem } from '../errors/problem.ts';
-import { buildStatusReport, gatherLive, renderStatusText, statusSummaryLine } from '../state/index.ts';
+import { buildStatusReport, renderStatusText, statusSummaryLine } from '../state/index.ts';
+import { gatherLive } from './run-plan.ts';
 import type { StatusReport } from '../state/index.ts';
 import { addCommonOptions, appendStepSummary, optionsWithEnv, emitAnnotations, statusExitCode, useColor, type CommonOptions } from './common.ts';
 

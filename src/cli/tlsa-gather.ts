@@ -8,7 +8,7 @@ import type { Live } from '../state/types.ts';
 import type { Desired } from '../plan/types.ts';
 import { resolveDesired } from '../plan/index.ts';
 import { ownerView, type OwnerView } from '../plan/tlsa-view.ts';
-import { gatherLive, selectOrThrow } from '../state/index.ts';
+import { gatherLive, selectOrThrow } from './run-plan.ts';
 import { DEFAULT_LOCAL_DIR, firstSeenMap, historyPath, loadHistory, maxTtlMap, observe, saveHistory, type TlsaHistory } from '../state/tlsa-history.ts';
 
 export interface TlsaState {

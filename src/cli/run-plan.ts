@@ -1,10 +1,10 @@
 // The whole read side in one call, for `plan`, `status` and `apply`: select hosts → gather Live
 // → resolveDesired → makePlan. The sessions stay open in the result so apply can reuse the same
 // connections; the caller MUST `closeAll()` in a `finally`. Reads only (Invariant 1).
-// (This file composes layers 2 and 4 on purpose: it is the CLI's composition root, kept here so
-// `apply` can import it without importing another verb.)
+// It composes layers 2 and 4, so it lives with the verbs (layer 5): the CLI's composition root,
+// shared by plan, apply, status, tlsa and unlock without one verb importing another.
 import type { Inventory } from '../inventory/types.ts';
-import type { Live } from './types.ts';
+import type { Live } from '../state/types.ts';
 import type { Desired, Plan } from '../plan/index.ts';
 import { makePlan, readGitInfo, resolveDesired, selectHosts, type HostSelection } from '../plan/index.ts';
 import { readSecret } from '../inventory/index.ts';
@@ -12,9 +12,9 @@ import { problem } from '../errors/catalog.ts';
 import { MailtlsError } from '../errors/catalog.ts';
 import { readManifest } from '../apply/manifest.ts';
 import { DEFAULT_STATE_DIR } from '../apply/run.ts';
-import { gather, DEFAULT_PARALLELISM } from './gather.ts';
-import { SessionCache, type SessionCacheOptions } from './sessions.ts';
-import { DEFAULT_LOCAL_DIR, firstSeenMap, historyPath, loadHistory, maxTtlMap, observe, saveHistory } from './tlsa-history.ts';
+import { gather, DEFAULT_PARALLELISM } from '../state/gather.ts';
+import { SessionCache, type SessionCacheOptions } from '../state/sessions.ts';
+import { DEFAULT_LOCAL_DIR, firstSeenMap, historyPath, loadHistory, maxTtlMap, observe, saveHistory } from '../state/tlsa-history.ts';
 
 export interface GatherSelection {
   /** `--host` (repeatable); empty: every host. */
