@@ -1,18 +1,20 @@
 // gather: Inventory → Live. Per host (at most `parallelism` at once): the file sets of every
 // service over the host's one session, and probes of every endpoint × address × algorithm
 // (concurrent, and started at once, so they overlap the SFTP reads). Per TLSA expectation: the
-// resolver's view (AD) and every authoritative server's answer. Anything that fails is data in
+// resolver's view (AD, RRSIG expiry) and every authoritative server's answer; per DANE host name
+// its A/AAAA through the resolver (AD). Anything that fails is data in
 // Live (`reachable: false`, a probe error, a DNS answer error) plus a Problem; never a throw.
 import type { Host, Inventory, Service } from '../inventory/types.ts';
 import type { Problem } from '../errors/problem.ts';
-import type { HostLive, Live, ProbeResult, ServiceLive, TlsaLive } from './types.ts';
+import type { HostAddresses, HostLive, Live, ProbeResult, ServiceLive, TlsaLive } from './types.ts';
 import type { HostSession } from '../transport/types.ts';
 import { problem } from '../errors/catalog.ts';
 import { probeAll, probeProblem, probeRequestsFor } from '../probe/tls/index.ts';
-import { gatherTlsa, tlsaProblems } from '../probe/dns/index.ts';
+import { gatherTlsa, lookupAddresses, tlsaProblems } from '../probe/dns/index.ts';
 import { Limiter } from '../transport/limiter.ts';
 import { TransportError, transportProblem } from '../transport/errors.ts';
 import { readFileSet } from './file-facts.ts';
+import { dnssecHealthProblems } from './dnssec-health.ts';
 import { HostUnavailableError, type SessionCache } from './sessions.ts';
 
 export const DEFAULT_PARALLELISM = 16;
@@ -46,7 +48,7 @@ export async function gather(inventory: Inventory, opts: GatherOptions): Promise
   const names = new Set(hosts.map((h) => h.name));
   const limiter = new Limiter(Math.max(1, Math.floor(opts.parallelism ?? DEFAULT_PARALLELISM)));
   const expectations = inventory.dns.tlsa.filter((t) => t.servedBy.some((s) => names.has(s.host)));
-  const [hostLive, tlsa] = await Promise.all([
+  const [hostLive, tlsa, addresses] = await Promise.all([
     Promise.all(hosts.map((h) => limiter.run(() => gatherHost(h, opts)))),
     Promise.all(
       expectations.map((t) => {
@@ -60,12 +62,27 @@ export async function gather(inventory: Inventory, opts: GatherOptions): Promise
         });
       }),
     ),
+    gatherAddresses(expectations.map((t) => t.hostname), inventory.dns.resolver, opts.dnsTimeoutMs),
   ]);
-  return { gatheredAt: now.toISOString(), hosts: hostLive, tlsa, problems: dnsProblems(tlsa) };
+  tlsa.forEach((t, i) => {
+    const a = addresses.get(expectations[i]!.hostname.toLowerCase().replace(/\.$/, ''));
+    if (a) t.hostAddresses = a;
+  });
+  return { gatheredAt: now.toISOString(), hosts: hostLive, tlsa, problems: dnsProblems(tlsa, now) };
 }
 
-function dnsProblems(tlsa: TlsaLive[]): Problem[] {
-  return tlsa.flatMap((t) => tlsaProblems(t));
+function dnsProblems(tlsa: TlsaLive[], now: Date): Problem[] {
+  return [...tlsa.flatMap((t) => tlsaProblems(t)), ...dnssecHealthProblems(tlsa, now)];
+}
+
+/** A/AAAA of each DANE host name (once per name) through the validating resolver; none without one. */
+async function gatherAddresses(names: string[], resolver: string | undefined, timeoutMs?: number): Promise<Map<string, HostAddresses>> {
+  const out = new Map<string, HostAddresses>();
+  if (!resolver) return out;
+  const unique = [...new Set(names.map((n) => n.toLowerCase().replace(/\.$/, '')))];
+  const found = await Promise.all(unique.map((name) => lookupAddresses(name, { resolver, retries: 1, ...(timeoutMs !== undefined ? { timeoutMs } : {}) })));
+  for (const f of found) out.set(f.name, { name: f.name, addresses: f.addresses, ad: f.ad, errors: f.errors });
+  return out;
 }
 
 async function gatherHost(host: Host, opts: GatherOptions): Promise<HostLive> {

@@ -5,6 +5,7 @@ import type { Problem } from '../errors/problem.ts';
 import type { CertFacts, FileFacts, Live, ProbeResult, TlsaLive } from './types.ts';
 import { daysLeft, tlsaMatches } from '../pki/index.ts';
 import { propagation, recordKey } from '../probe/dns/index.ts';
+import { earliestRrsig } from './dnssec-health.ts';
 import { diskLeafFor, effectiveRecords, expectationFor, servedAlgorithm, statusFindings, tlsaOf } from './findings.ts';
 
 export const STATUS_FORMAT_VERSION = '1.0';
@@ -63,10 +64,14 @@ export interface TlsaView {
   zone: string;
   dnssec: 'validated' | 'not-validated' | 'unknown';
   records: string[];
-  resolver?: { server: string; rcode: string; ad: boolean; ttl?: number; records: string[]; error?: string };
-  authoritative: Array<{ server: string; rcode: string; serial?: number; state: string; records: string[]; ttl?: number; error?: string; detail?: string }>;
+  resolver?: { server: string; rcode: string; ad: boolean; ttl?: number; records: string[]; error?: string; rrsig_expires?: string };
+  authoritative: Array<{ server: string; rcode: string; serial?: number; state: string; records: string[]; ttl?: number; error?: string; detail?: string; rrsig_expires?: string }>;
   agreed: boolean;
   served_keys_match: boolean | null;
+  /** Earliest expiry of the RRSIG over the TLSA RRset among the answers (ISO 8601). */
+  rrsig_expires?: string;
+  /** The DANE host name's A/AAAA through the validating resolver. */
+  host_addresses?: { name: string; addresses: string[]; ad: boolean; errors?: string[] };
 }
 
 export interface StatusReport {
@@ -140,12 +145,17 @@ function tlsaView(t: TlsaLive, zone: string, served: ProbeResult[]): TlsaView {
         server: a.server, rcode: a.rcode, state: s?.state ?? 'error', records: recText(a.records),
         ...(a.soaSerial !== undefined ? { serial: a.soaSerial } : {}), ...(a.ttl !== undefined ? { ttl: a.ttl } : {}),
         ...(a.error ? { error: a.error } : {}), ...(s?.detail ? { detail: s.detail } : {}),
+        ...(a.rrsigExpires ? { rrsig_expires: a.rrsigExpires } : {}),
       };
     }),
     agreed: p.agreed,
     served_keys_match: servedMatch(records, served),
   };
-  if (r) v.resolver = { server: r.server, rcode: r.rcode, ad: r.ad, records: recText(r.records), ...(r.ttl !== undefined ? { ttl: r.ttl } : {}), ...(r.error ? { error: r.error } : {}) };
+  if (r) v.resolver = { server: r.server, rcode: r.rcode, ad: r.ad, records: recText(r.records), ...(r.ttl !== undefined ? { ttl: r.ttl } : {}), ...(r.error ? { error: r.error } : {}), ...(r.rrsigExpires ? { rrsig_expires: r.rrsigExpires } : {}) };
+  const sig = earliestRrsig(t);
+  if (sig) v.rrsig_expires = sig.expires;
+  const h = t.hostAddresses;
+  if (h) v.host_addresses = { name: h.name, addresses: h.addresses, ad: h.ad, ...(h.errors.length ? { errors: h.errors } : {}) };
   return v;
 }
 

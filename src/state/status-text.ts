@@ -2,7 +2,7 @@
 // then DNS, then findings; the verdict is the LAST line. Pure (the CLI decides on colour).
 import { formatProblem } from '../errors/problem.ts';
 import type { Problem } from '../errors/problem.ts';
-import type { CertView, EndpointView, FileView, StatusReport } from './status-report.ts';
+import type { CertView, EndpointView, FileView, StatusReport, TlsaView } from './status-report.ts';
 import { short } from './findings.ts';
 
 const CODES = { green: 32, yellow: 33, red: 31, bold: 1, dim: 2 } as const;
@@ -34,6 +34,22 @@ function endpoint(e: EndpointView, paint: Paint): string {
   else if (e.tlsa) bits.push(paint('red', `TLSA ${e.tlsa}`));
   const good = e.matches_disk !== false && (e.tlsa === null || e.tlsa === 'match');
   return `${good ? paint('green', '✓') : paint('red', '✗')} ${at}  ${bits.filter(Boolean).join('  ')}`;
+}
+
+/** RRSIG expiry and the host name's A/AAAA validation, on one line; undefined when neither was seen. */
+function dnssecLine(t: TlsaView, at: string, paint: Paint): string | undefined {
+  const bits: string[] = [];
+  if (t.rrsig_expires) {
+    const days = Math.floor((Date.parse(t.rrsig_expires) - Date.parse(at)) / 86400000);
+    const text = `RRSIG until ${t.rrsig_expires.slice(0, 16)}Z (${days} days)`;
+    bits.push(days < 0 ? paint('red', text) : days < 3 ? paint('yellow', text) : text);
+  }
+  const h = t.host_addresses;
+  if (h) {
+    const addrs = h.addresses.length ? h.addresses.join(', ') : 'no address';
+    bits.push(`${h.name} A/AAAA ${addrs} ${h.ad ? paint('green', 'AD') : paint('yellow', 'no AD')}`);
+  }
+  return bits.length ? `DNSSEC ${bits.join('  ')}` : undefined;
 }
 
 export function renderStatusText(r: StatusReport, opts: { color?: boolean } = {}): string {
@@ -74,6 +90,8 @@ export function renderStatusText(r: StatusReport, opts: { color?: boolean } = {}
       out.push(`  ${t.owner}  ${dnssec}  ${match}`);
       for (const rec of t.records) out.push(`    TLSA ${rec.replace(/^(\d \d \d )(\w{24})\w+/, '$1$2…')}`);
       if (!t.records.length) out.push(paint('red', '    no TLSA record'));
+      const health = dnssecLine(t, r.generated_at, paint);
+      if (health) out.push(`    ${health}`);
       for (const a of t.authoritative) {
         const state = a.state === 'current' ? paint('green', 'current') : paint('red', a.state);
         out.push(`    @${a.server}  serial ${a.serial ?? '?'}  ${state}  ${plural(a.records.length, 'record')}${a.detail ? `  (${a.detail})` : ''}`);

@@ -84,12 +84,26 @@ export interface DnsAnswer {
   records: TlsaRecord[];
   soaSerial?: number;
   error?: string;
+  /** Expiration (ISO 8601) of the earliest RRSIG covering the TLSA RRset, when the answer carried one. */
+  rrsigExpires?: string;
+}
+
+/** A/AAAA of a DANE host name through the validating resolver: Postfix ignores TLSA when these do not validate. */
+export interface HostAddresses {
+  name: string;
+  addresses: string[];
+  /** Every answer (A and AAAA) carried AD. */
+  ad: boolean;
+  /** Per family failure (timeout, SERVFAIL…), as data. */
+  errors: string[];
 }
 
 export interface TlsaLive {
   owner: string;
   resolver?: DnsAnswer;
   authoritative: DnsAnswer[];
+  /** The host name's addresses as the resolver sees them; absent when no resolver is configured. */
+  hostAddresses?: HostAddresses;
 }
 
 export interface ServiceLive {

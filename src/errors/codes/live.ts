@@ -222,6 +222,16 @@ export const liveCodes: Record<string, CatalogEntry> = {
     title: 'A TLSA record matches no key any endpoint serves',
     hint: 'Expected for a pre-published "next" key; otherwise a stale record to retire after checking nothing serves it.',
   },
+  LIVE_TLSA_RRSIG_EXPIRING: {
+    severity: 'warning',
+    title: 'The DNSSEC signature over a TLSA RRset expires soon (error: has expired)',
+    hint: 'The zone is not being re-signed (signer stopped, secondary not transferring): once the RRSIG expires, validating senders get SERVFAIL and defer all mail to the host. Check the signer and zone transfers.',
+  },
+  LIVE_ADDRESS_NOT_VALIDATED: {
+    severity: 'warning',
+    title: 'The A/AAAA records of a DANE host name do not validate',
+    hint: 'Postfix ignores TLSA records when the MX host\'s address records are insecure (AD bit clear): sign the zone holding the host name, or check the resolver\'s trust anchor.',
+  },
   LIVE_TLSA_MISSING: {
     severity: 'error',
     title: 'A DANE endpoint has no TLSA record',

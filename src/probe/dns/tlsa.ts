@@ -79,6 +79,9 @@ function fromResult(r: QueryResult): DnsAnswer {
   const records: TlsaRecord[] = tlsa.map((x) => x.data as TlsaRecord);
   const a: DnsAnswer = { server: r.server, rcode: r.rcode, ad: r.flags.ad, records: sortRecords(records) };
   if (tlsa.length) a.ttl = Math.min(...tlsa.map((x) => x.ttl));
+  // The earliest signature over the RRset bounds how long a validator accepts it.
+  const expiries = r.answers.flatMap((x) => (x.type === 'RRSIG' && x.data.typeCovered === 'TLSA' ? [x.data.expiration] : []));
+  if (expiries.length) a.rrsigExpires = new Date(Math.min(...expiries) * 1000).toISOString();
   if (r.rcode === 'REFUSED') a.error = `refused: ${r.server} refused the query`;
   else if (r.rcode === 'SERVFAIL') a.error = `servfail: ${r.server} answered SERVFAIL (DNSSEC bogus or server failure)`;
   else if (r.rcode !== 'NOERROR' && r.rcode !== 'NXDOMAIN') a.error = `${r.rcode.toLowerCase()}: ${r.server} answered ${r.rcode}`;

@@ -52,7 +52,10 @@ export interface StatusJson {
     }>;
     problems: Finding[];
   }>;
-  tlsa: Array<{ owner: string; dnssec: string; records: string[]; served_keys_match: boolean | null; authoritative: Array<{ server: string; serial?: number; state: string }> }>;
+  tlsa: Array<{
+    owner: string; dnssec: string; records: string[]; served_keys_match: boolean | null; authoritative: Array<{ server: string; serial?: number; state: string; rrsig_expires?: string }>;
+    rrsig_expires?: string; host_addresses?: { name: string; addresses: string[]; ad: boolean; errors?: string[] };
+  }>;
   findings: Finding[];
   summary: { consistent: boolean; errors: number; warnings: number };
 }

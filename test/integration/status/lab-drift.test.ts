@@ -119,6 +119,9 @@ t('a TLSA answer without AD (unsigned.test) is DNS_NOT_VALIDATED', async () => {
   const owner = `_995._tcp.${host}`;
   assert.is(s.tlsa.find((x) => x.owner === owner)?.dnssec, 'not-validated');
   assert.ok(allFindings(s).some((f) => f.code === 'DNS_NOT_VALIDATED' && f.where?.dns === owner));
+  // Its host name's address records are insecure too (NXDOMAIN without AD): Postfix would ignore the TLSA.
+  assert.is(s.tlsa.find((x) => x.owner === owner)?.host_addresses?.ad, false);
+  assert.ok(allFindings(s).some((f) => f.code === 'LIVE_ADDRESS_NOT_VALIDATED' && f.where?.dns === host), JSON.stringify(allFindings(s)));
   // The signed zone next to it still validates.
   assert.is(s.tlsa.find((x) => x.owner === `_25._tcp.${mx1.name}`)?.dnssec, 'validated');
   const text = await mailtls(['status', '-f', inv, '--host', 'mx1']);

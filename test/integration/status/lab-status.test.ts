@@ -59,6 +59,14 @@ t('status shows mx1 Postfix and Dovecot endpoints serving the disk SPKI, matchin
   assert.ok(t25!.records.some((r) => r === `3 1 1 ${host.services[0]!.files[0]!.cert.leaf?.spki}`));
   assert.is(t25!.authoritative.length, 2);
   assert.ok(t25!.authoritative.every((a) => a.state === 'current' && typeof a.serial === 'number'));
+  // DNSSEC health: Knot's signatures are days away from expiry and mx1's A validates: no finding.
+  assert.ok(t25!.rrsig_expires && Date.parse(t25!.rrsig_expires) > Date.now(), `rrsig_expires ${t25!.rrsig_expires}`);
+  assert.ok(t25!.authoritative.every((a) => typeof a.rrsig_expires === 'string'), 'each authoritative answer carries its RRSIG');
+  assert.is(t25!.host_addresses?.name, mx1.name);
+  assert.is(t25!.host_addresses?.ad, true, JSON.stringify(t25!.host_addresses));
+  assert.ok(t25!.host_addresses!.addresses.includes(mx1.address), JSON.stringify(t25!.host_addresses));
+  assert.not.ok(allFindings(s).some((f) => f.code === 'LIVE_TLSA_RRSIG_EXPIRING' || f.code === 'LIVE_ADDRESS_NOT_VALIDATED'), JSON.stringify(allFindings(s)));
+  assert.match(text.stdout, new RegExp(`DNSSEC RRSIG until \\S+ \\(\\d+ days\\) {2}${mx1.name.replace(/\./g, '\\.')} A/AAAA (?:\\S+, )*${mx1.address.replace(/\./g, '\\.')}(?:, \\S+)* AD`));
   assert.ok(s.summary.consistent);
 });
 
