@@ -3,41 +3,14 @@
 // crash; show renders a saved plan and warns (not fails) about the inventory. Every output is
 // scanned for key material.
 import * as assert from 'uvu/assert';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from '../../helpers/suite.ts';
-import { containsPrivateKeyMaterial } from '../../../src/pki/index.ts';
+import { refusedHostInventory, runCli } from './helpers/refused-host.ts';
 
 const t = suite('cli: status, plan, show (no daemons)');
-const dir = mkdtempSync(join(tmpdir(), 'mailtls-verbs-'));
-const inv = join(dir, 'hosts.yaml');
-execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'id_ed25519')]);
-// 127.0.77.1: nothing listens there (not a lab address), so every connection is refused at once.
-writeFileSync(inv, `version: 1
-hosts:
-  mx:
-    address: 127.0.77.1
-    ssh:
-      identity: file:id_ed25519
-      host_keys: [ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKvHSdyV8QkxR39W5SXqhhVHsncm5eYlmRTaXUNeowwc]
-    services:
-      postfix:
-        mode: postfix
-        certificate: mail
-        endpoints: [{ port: 2525, starttls: smtp, sni: mx.example.test }]
-certificates:
-  mail:
-    names: [mx.example.test]
-    source: { type: files, cert: cert.pem, key: file:key.pem }
-`);
-
-function run(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, ['bin/mailtls.js', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', ...env } });
-  assert.not.ok(containsPrivateKeyMaterial(r.stdout + r.stderr), 'no key material');
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const { dir, inv } = refusedHostInventory('mailtls-verbs-');
+const run = runCli;
 
 t('--help lists the verbs', () => {
   const r = run(['--help']);
