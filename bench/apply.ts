@@ -8,15 +8,14 @@
 // Verify probes one real endpoint, mx1's Postfix on 465, which serves the lab's baseline
 // certificate — the one deployed here — so each host's verify passes on its first probe.
 // A second apply of the same inventory measures the idempotent run (nothing to do).
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { runTimed } from './timed-child.ts';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { labEnv, labUp, sourceVersion } from '../test/lab/index.ts';
 import { hostKeyOf } from '../test/integration/status/lab-inventory.ts';
 
-const TIME = '/usr/bin/time';
 
 function benchDir(): string {
   return join(labEnv().dir, 'bench');
@@ -58,38 +57,23 @@ export function applyBenchInventory(n: number, dir: string): string {
 
 interface Result { seconds: number; maxRssMb: number; exit: number; applied: number; failed: number; why: string }
 
-function runApply(inv: string, cwd: string, parallelism: number): Promise<Result> {
-  const cli = resolve('bin/mailtls.js');
-  const argv = [process.execPath, cli, 'apply', '-f', inv, '--auto-approve', '--format', 'json', '--parallelism', String(parallelism), '--state-dir', join(benchDir(), '{host}', 'state')];
-  const timed = existsSync(TIME);
-  const [cmd, ...args] = timed ? [TIME, '-v', ...argv] : argv;
-  return new Promise((done, fail) => {
-    const t0 = process.hrtime.bigint();
-    // cwd: a temp dir, so the run's journal (.mailtls/journal) stays out of the repository.
-    const child = spawn(cmd!, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', CI: '1' } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', fail);
-    child.on('close', (code) => {
-      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
-      let s = { applied: -1, failed: -1, why: '' };
-      try {
-        const r = JSON.parse(out) as { summary: Record<string, number>; hosts?: { problems: { code: string; severity: string }[] }[] };
-        // Which problems the failed hosts had, counted by code (why a run was not clean).
-        const codes = new Map<string, number>();
-        for (const p of (r.hosts ?? []).flatMap((h) => h.problems).filter((x) => x.severity === 'error')) codes.set(p.code, (codes.get(p.code) ?? 0) + 1);
-        const why = [...codes].map(([c, n]) => `${c} x${n}`).join(', ');
-        s = { applied: r.summary.applied ?? 0, failed: (r.summary.failed ?? 0) + (r.summary['rolled-back'] ?? 0) + (r.summary['failed-rollback'] ?? 0) + (r.summary.skipped ?? 0), why };
-      } catch {
-        // a crash or a refusal: -1, and the exit code says why
-        process.stderr.write(err.split('\n').filter((l) => /error|refused/i.test(l)).slice(0, 5).join('\n') + '\n');
-      }
-      done({ seconds, maxRssMb: rss ? Number(rss[1]) / 1024 : NaN, exit: code ?? -1, ...s });
-    });
-  });
+async function runApply(inv: string, cwd: string, parallelism: number): Promise<Result> {
+  const argv = [process.execPath, resolve('bin/mailtls.js'), 'apply', '-f', inv, '--auto-approve', '--format', 'json', '--parallelism', String(parallelism), '--state-dir', join(benchDir(), '{host}', 'state')];
+  // cwd: a temp dir, so the run's journal (.mailtls/journal) stays out of the repository.
+  const t = await runTimed(argv, { cwd, env: { CI: '1' } });
+  let s = { applied: -1, failed: -1, why: '' };
+  try {
+    const r = JSON.parse(t.stdout) as { summary: Record<string, number>; hosts?: { problems: { code: string; severity: string }[] }[] };
+    // Which problems the failed hosts had, counted by code (why a run was not clean).
+    const codes = new Map<string, number>();
+    for (const p of (r.hosts ?? []).flatMap((h) => h.problems).filter((x) => x.severity === 'error')) codes.set(p.code, (codes.get(p.code) ?? 0) + 1);
+    const why = [...codes].map(([c, n]) => `${c} x${n}`).join(', ');
+    s = { applied: r.summary.applied ?? 0, failed: (r.summary.failed ?? 0) + (r.summary['rolled-back'] ?? 0) + (r.summary['failed-rollback'] ?? 0) + (r.summary.skipped ?? 0), why };
+  } catch {
+    // a crash or a refusal: -1, and the exit code says why
+    process.stderr.write(t.stderr.split('\n').filter((l) => /error|refused/i.test(l)).slice(0, 5).join('\n') + '\n');
+  }
+  return { seconds: t.seconds, maxRssMb: t.maxRssMb, exit: t.exit, ...s };
 }
 
 function parse(argv: string[]): { sizes: number[]; parallelism: number } {

@@ -5,15 +5,14 @@
 // `--profile anchor` does exactly the per-host checks of shared/research/perf-anchors.md (read
 // cert + key over SFTP, key↔cert, SMTP STARTTLS on 25 and IMAPS on 993, no DNS), so its wall
 // time compares with the in-process Node floor measured there (4.8 s at N=200).
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { runTimed } from './timed-child.ts';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { labEnv, labUp } from '../test/lab/index.ts';
 import { hostKeyOf } from '../test/integration/status/lab-inventory.ts';
 
-const TIME = '/usr/bin/time';
 
 export type Profile = 'full' | 'anchor';
 
@@ -64,31 +63,16 @@ export function benchInventory(n: number, profile: Profile = 'full'): string {
 
 interface Result { n: number; seconds: number; maxRssMb: number; exit: number; unreachable: number; endpointsFailed: number; endpoints: number }
 
-function runStatus(inv: string, n: number, parallelism: number): Promise<Result> {
-  const cli = resolve('bin/mailtls.js');
-  const argv = [process.execPath, cli, 'status', '-f', inv, '--format', 'json', '--parallelism', String(parallelism)];
-  const timed = existsSync(TIME);
-  const [cmd, ...args] = timed ? [TIME, '-v', ...argv] : argv;
-  return new Promise((done, fail) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', fail);
-    child.on('close', (code) => {
-      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
-      let summary: { unreachable: number; endpoints_failed: number; endpoints: number } = { unreachable: -1, endpoints_failed: -1, endpoints: -1 };
-      try {
-        summary = JSON.parse(out).summary;
-      } catch {
-        // a crash: the numbers say -1 and the exit code says why
-      }
-      done({ n, seconds, maxRssMb: rss ? Number(rss[1]) / 1024 : NaN, exit: code ?? -1, unreachable: summary.unreachable, endpointsFailed: summary.endpoints_failed, endpoints: summary.endpoints });
-    });
-  });
+async function runStatus(inv: string, n: number, parallelism: number): Promise<Result> {
+  const argv = [process.execPath, resolve('bin/mailtls.js'), 'status', '-f', inv, '--format', 'json', '--parallelism', String(parallelism)];
+  const r = await runTimed(argv);
+  let summary: { unreachable: number; endpoints_failed: number; endpoints: number } = { unreachable: -1, endpoints_failed: -1, endpoints: -1 };
+  try {
+    summary = JSON.parse(r.stdout).summary;
+  } catch {
+    // a crash: the numbers say -1 and the exit code says why
+  }
+  return { n, seconds: r.seconds, maxRssMb: r.maxRssMb, exit: r.exit, unreachable: summary.unreachable, endpointsFailed: summary.endpoints_failed, endpoints: summary.endpoints };
 }
 
 function parse(argv: string[]): { sizes: number[]; parallelism: number; profile: Profile } {
